@@ -1,0 +1,163 @@
+"""Command-line behaviour: exit codes, formats, selection, configuration errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+BAD = "A claim.[^1]\n"
+CLEAN = "A claim.[^1]\n\n[^1]: Source.\n"
+
+
+def _write(root: Path, name: str, text: str) -> Path:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_exit_codes(in_tmp: Path) -> None:
+    _write(in_tmp, "clean.md", CLEAN)
+    assert run_cli("check", "clean.md").exit_code == 0
+    _write(in_tmp, "bad.md", BAD)
+    assert run_cli("check", ".").exit_code == 1
+    assert run_cli("check", "--exit-zero", ".").exit_code == 0
+    assert run_cli("check", "missing.md").exit_code == 2
+
+
+def test_concise_output_is_ruff_style(in_tmp: Path) -> None:
+    _write(in_tmp, "notes/bad.md", BAD)
+    result = run_cli("check", "--format", "concise", "--quiet", ".")
+    assert result.output == "notes/bad.md:1:9: FN001 footnote reference `[^1]` has no definition\n"
+
+
+def test_full_output_has_source_and_caret(in_tmp: Path) -> None:
+    _write(in_tmp, "bad.md", "한국어 claim[^1]\n")
+    lines = run_cli("check", "bad.md").output.splitlines()
+    assert lines[:4] == [
+        "bad.md:1:10: FN001 footnote reference `[^1]` has no definition",
+        "  |",
+        "1 | 한국어 claim[^1]",
+        "  | " + " " * 12 + "^^^^",
+    ]
+    assert lines[-1] == "Found 1 finding."
+
+
+def test_json_fields(in_tmp: Path) -> None:
+    _write(in_tmp, "bad.md", "x[^ 1]\n\n[^1]: y\n")
+    data = json.loads(run_cli("check", "--format", "json", "bad.md").output)
+    first = data[0]
+    assert set(first) == {
+        "path", "line", "column", "end_line", "end_column", "rule", "name",
+        "severity", "message", "fix",
+    }  # fmt: skip
+    assert (first["rule"], first["name"], first["severity"]) == (
+        "FN003",
+        "malformed-footnote-label",
+        "error",
+    )
+    assert first["fix"] == {
+        "applicability": "safe",
+        "edits": [{"line": 1, "column": 4, "end_line": 1, "end_column": 6, "content": "1"}],
+    }
+
+
+def test_selection_by_prefix_alias_and_ignore(in_tmp: Path) -> None:
+    _write(in_tmp, "bad.md", "x[^1] y[^ 2]\n\n[^3]: z\n")
+
+    def rules(*args: str) -> list[str]:
+        out = run_cli("check", "--format", "json", *args, "bad.md").output
+        return [f["rule"] for f in json.loads(out)]
+
+    assert rules() == ["FN001", "FN003", "FN002"]
+    assert rules("--select", "undefined-footnote") == ["FN001"]
+    assert rules("--select", "FN", "--ignore", "FN00") == []
+    assert rules("--select", "FN", "--ignore", "FN00", "--extend-select", "FN002") == ["FN002"]
+    assert rules("--ignore", "unused-footnote,FN003") == ["FN001"]
+
+
+def test_unknown_selector_is_a_usage_error(in_tmp: Path) -> None:
+    result = run_cli("check", "--select", "XX9", ".")
+    assert result.exit_code == 2
+    assert "unknown rule selector 'XX9'" in result.output
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ("selectt = ['FN']\n", "unknown option 'selectt'"),
+        ("[footnotes]\nstrict = true\n", "unknown option 'strict' in [footnotes]"),
+        ("select = ['NOPE']\n", "unknown rule selector 'NOPE'"),
+        ("fail-level = 'fatal'\n", "'fail-level' must be one of"),
+    ],
+)
+def test_bad_configuration_exits_2(in_tmp: Path, config: str, message: str) -> None:
+    _write(in_tmp, "tillint.toml", config)
+    _write(in_tmp, "a.md", CLEAN)
+    result = run_cli("check", "a.md")
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_pyproject_config_found_walking_up(in_tmp: Path) -> None:
+    (in_tmp / "tillint.toml").unlink()
+    _write(in_tmp, "pyproject.toml", "[tool.tillint]\nignore = ['FN001']\n")
+    _write(in_tmp, "content/deep/bad.md", BAD)
+    assert run_cli("check", "content/deep").exit_code == 0
+
+
+def test_per_file_ignores(in_tmp: Path) -> None:
+    _write(in_tmp, "tillint.toml", "[per-file-ignores]\n'drafts/*' = ['FN']\n")
+    _write(in_tmp, "drafts/bad.md", BAD)
+    _write(in_tmp, "posts/bad.md", BAD)
+    out = run_cli("check", "--format", "concise", "--quiet", ".").output
+    assert out.splitlines() == [
+        "posts/bad.md:1:9: FN001 footnote reference `[^1]` has no definition"
+    ]
+
+
+def test_statistics(in_tmp: Path) -> None:
+    _write(in_tmp, "bad.md", "x[^1] y[^2]\n\n[^ 3]: z\n")
+    lines = run_cli("check", "--statistics", ".").output.splitlines()
+    assert lines == [
+        "     2  FN001      undefined-footnote",
+        "     1  FN003  [*] malformed-footnote-label",
+    ]
+
+
+def test_output_file(in_tmp: Path) -> None:
+    _write(in_tmp, "bad.md", BAD)
+    result = run_cli("check", "--format", "json", "--output-file", "out.json", ".")
+    assert result.exit_code == 1 and result.output == ""
+    assert json.loads((in_tmp / "out.json").read_text(encoding="utf-8"))[0]["rule"] == "FN001"
+
+
+def test_rules_and_explain() -> None:
+    listing = run_cli("rules").output
+    assert "FN003   malformed-footnote-label" in listing
+    explained = run_cli("explain", "FN003").output
+    assert "## What it does" in explained and "## Fix safety" in explained
+    assert run_cli("explain", "malformed-footnote-label").output == explained
+    assert run_cli("explain", "ZZ999").exit_code == 2
+
+
+def test_no_color_when_not_a_tty_and_no_traceback_on_broken_pipe(in_tmp: Path) -> None:
+    for i in range(200):
+        _write(in_tmp, f"f{i:03}.md", BAD)
+    proc = subprocess.run(
+        f"{sys.executable} -m tillint check --format concise . | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.stdout == "f000.md:1:9: FN001 footnote reference `[^1]` has no definition\n"
+    assert "Traceback" not in proc.stderr
+    assert "\x1b[" not in proc.stdout

@@ -1,0 +1,3 @@
+from tillint.cli import main
+
+main()

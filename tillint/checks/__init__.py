@@ -1,0 +1,88 @@
+"""Rule families. Each module ``tillint/checks/<family>.py`` implements the rules whose YAML
+says ``family: <family>``. A family module provides:
+
+``check(doc, ctx) -> Iterable[Finding]``
+    the per-document check: pure, no printing, no network, no file access beyond ``doc``.
+``summarize(doc, ctx) -> object`` (optional)
+    a small picklable summary of the document for cross-file rules.
+``check_corpus(summaries, ctx) -> Iterable[Finding]`` (optional)
+    the cross-file check, given every document's summary keyed by display path.
+
+Checks may emit findings for rules that are not selected; the engine filters them, but
+``ctx.enabled(rule_id)`` lets a check skip work nobody asked for.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Protocol
+
+from tillint.catalog import load_catalog
+
+if TYPE_CHECKING:
+    from tillint.config import Settings
+    from tillint.document import Document
+    from tillint.finding import Finding
+
+# Rules of this family are emitted by the engine itself (internal errors, unreadable files).
+ENGINE_FAMILY = "engine"
+
+
+class FamilyModule(Protocol):
+    def check(self, doc: Document, ctx: CheckContext) -> Iterable[Finding]: ...
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a check may know besides the document: its options and the run's settings."""
+
+    family: str
+    settings: Settings
+
+    @property
+    def options(self) -> dict[str, Any]:
+        return self.settings.family_options(self.family)
+
+    @property
+    def today(self) -> date:
+        return self.settings.today
+
+    @property
+    def offline(self) -> bool:
+        return self.settings.offline
+
+    def enabled(self, rule_id: str) -> bool:
+        return rule_id in self.settings.selected
+
+
+@cache
+def family_module(family: str) -> ModuleType:
+    return importlib.import_module(f"tillint.checks.{family}")
+
+
+def active_families(selected: frozenset[str]) -> list[str]:
+    """Families with at least one selected rule, in name order (import only what is needed)."""
+    catalog = load_catalog()
+    return sorted(
+        {catalog[r].family for r in selected if catalog[r].family != ENGINE_FAMILY},
+    )
+
+
+def summaries_of(family: str) -> bool:
+    return hasattr(family_module(family), "summarize")
+
+
+def corpus_summaries_needed(families: Iterable[str]) -> list[str]:
+    return [family for family in families if summaries_of(family)]
+
+
+def run_corpus_check(
+    family: str, summaries: Mapping[str, Any], ctx: CheckContext
+) -> Iterable[Finding]:
+    module = family_module(family)
+    return module.check_corpus(summaries, ctx)  # type: ignore[no-any-return]

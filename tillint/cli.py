@@ -1,0 +1,200 @@
+"""The ``tillint`` command line: ``check``, ``rules``, ``explain``.
+
+Exit codes: 0 no findings at or above the fail level, 1 findings, 2 usage, configuration or
+internal error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from tillint import __version__
+from tillint.catalog import DOC_SECTIONS, Rule, load_catalog, rules_by_alias
+from tillint.config import CliOverrides, Settings, load_settings
+from tillint.errors import UsageError
+from tillint.finding import SEVERITIES, Finding
+from tillint.report import FORMATS, ReportContext, reporter
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _selectors(values: tuple[str, ...]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _use_color(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and "NO_COLOR" not in os.environ
+
+
+def _fails(findings: list[Finding], settings: Settings) -> bool:
+    threshold = SEVERITIES.index(settings.fail_level)
+    return any(SEVERITIES.index(f.severity) <= threshold for f in findings)
+
+
+def _summary(findings: list[Finding], fixed: int) -> str:
+    if not findings and not fixed:
+        return "All checks passed!"
+    count = f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''}"
+    if fixed:
+        count += f" ({fixed} fixed, {len(findings)} remaining)"
+    fixable = sum(1 for f in findings if f.fix is not None)
+    if fixable:
+        count += f".\n{fixable} fixable with --fix (some may need --unsafe-fixes)"
+    return count + "."
+
+
+def _statistics(findings: list[Finding]) -> str:
+    catalog = load_catalog()
+    counts = Counter(f.rule for f in findings)
+    rows = []
+    for rule_id, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        rule = catalog[rule_id]
+        mark = "[*]" if rule.fixable else "   "
+        rows.append(f"{count:>6}  {rule_id}  {mark} {rule.name}")
+    return "\n".join(rows) + ("\n" if rows else "")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tillint")
+def main() -> None:
+    """Lint Markdown knowledge bases: front matter, chronology, footnotes, links, encoding,
+    typos."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--select", multiple=True, help="Rules to check (ids, prefixes, aliases, ALL).")
+@click.option("--extend-select", multiple=True, help="Rules to add to the selection.")
+@click.option("--ignore", multiple=True, help="Rules to skip.")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default=None)
+@click.option("--output-file", type=click.Path(path_type=Path), help="Write the report here.")
+@click.option("--statistics", is_flag=True, help="Show the number of findings per rule.")
+@click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix, also apply unsafe fixes.")
+@click.option("--offline", is_flag=True, help="Skip every check that needs the network.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes.")
+@click.option("--fail-level", type=click.Choice(SEVERITIES), help="Lowest failing severity.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False))
+def check(
+    paths: tuple[Path, ...],
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    output_format: str | None,
+    output_file: Path | None,
+    statistics: bool,
+    quiet: bool,
+    exit_zero: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    offline: bool,
+    jobs: int | None,
+    fail_level: str | None,
+    config_file: Path | None,
+) -> None:
+    """Check Markdown files under PATHS (default: the current directory)."""
+    from tillint.engine import run
+
+    targets = list(paths) or [Path(".")]
+    overrides = CliOverrides(
+        select=_selectors(select) if select else None,
+        extend_select=_selectors(extend_select),
+        ignore=_selectors(ignore),
+        offline=offline,
+        fix=fix,
+        unsafe_fixes=unsafe_fixes,
+        jobs=jobs,
+        fail_level=fail_level,
+        config_file=config_file,
+    )
+    try:
+        settings = load_settings(targets, overrides)
+        result = run(targets, settings)
+    except UsageError as exc:
+        click.echo(f"tillint: error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    for problem in result.problems:
+        click.echo(f"tillint: warning: {problem}", err=True)
+    fmt = output_format or "full"
+    stream = click.open_file(str(output_file), "w", encoding="utf-8") if output_file else None
+    color = stream is None and _use_color(sys.stdout)
+    context = ReportContext(color, result.files_checked, result.fixes_applied)
+    text = _statistics(result.findings) if statistics else reporter(fmt)(result.findings, context)
+    if fmt in ("full", "concise") and not quiet and not statistics:
+        text += ("\n" if text else "") + _summary(result.findings, result.fixes_applied) + "\n"
+    if stream is not None:
+        with stream:
+            stream.write(text)
+    else:
+        click.echo(text, nl=False, color=color)
+    if result.internal_error:
+        sys.exit(EXIT_ERROR)
+    if _fails(result.findings, settings) and not exit_zero:
+        sys.exit(EXIT_FINDINGS)
+
+
+def _rule_row(rule: Rule) -> dict[str, object]:
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "family": rule.family,
+        "severity": rule.severity,
+        "fix": rule.fix,
+        "enabled": rule.enabled,
+        "summary": rule.summary,
+    }
+
+
+@main.command()
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+def rules(output_format: str) -> None:
+    """List every rule: id, alias, family, fixability and default severity."""
+    catalog = load_catalog()
+    if output_format == "json":
+        click.echo(json.dumps([_rule_row(r) for r in catalog.values()], indent=2))
+        return
+    click.echo(f"{'ID':<6}  {'ALIAS':<28}  {'FAMILY':<12}  {'FIX':<6}  {'SEVERITY':<8}  SUMMARY")
+    for rule in catalog.values():
+        fix = rule.fix if rule.fixable else "-"
+        off = "" if rule.enabled else " (off by default)"
+        click.echo(
+            f"{rule.id:<6}  {rule.name:<28}  {rule.family:<12}  {fix:<6}  "
+            f"{rule.severity:<8}  {rule.summary}{off}"
+        )
+
+
+@main.command()
+@click.argument("rule_id")
+def explain(rule_id: str) -> None:
+    """Print the documentation of a rule (by id or alias)."""
+    rule = load_catalog().get(rule_id.upper()) or rules_by_alias().get(rule_id)
+    if rule is None:
+        click.echo(f"tillint: error: unknown rule '{rule_id}'; run `tillint rules`", err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(f"# {rule.id} ({rule.name})\n")
+    click.echo(f"{rule.summary}\n")
+    click.echo(f"Family: {rule.family}. Default severity: {rule.severity}. Fix: {rule.fix}.")
+    click.echo(f"Documentation: {rule.url}\n")
+    for key, title in DOC_SECTIONS:
+        click.echo(f"## {title}\n\n{rule.docs[key]}\n")
+    if rule.options:
+        click.echo(f"## Options (in [tool.tillint.{rule.family}])\n")
+        for option in rule.options:
+            default = json.dumps(option.default, ensure_ascii=False)
+            click.echo(
+                f"- `{option.name}` ({option.type}, default {default}): {option.description}"
+            )
+        click.echo("")
+    for example in rule.fail_examples[:1]:
+        click.echo("## Example (fails)\n\n```markdown\n" + example.text.rstrip("\n") + "\n```\n")
+    for example in rule.pass_examples[:1]:
+        click.echo("## Example (passes)\n\n```markdown\n" + example.text.rstrip("\n") + "\n```")

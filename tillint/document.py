@@ -1,0 +1,258 @@
+"""The one parsed form of a Markdown file, shared by every check.
+
+A ``Document`` holds the raw bytes, the decoded text (without a BOM; line endings as written),
+a line index mapping character offsets to 1-based lines and columns, the front matter block
+and, built lazily on first use, the markdown-it-py tokens and the regions that are code.
+Offsets are always indices into ``text``; positions always point at the original file.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tillint.finding import Applicability, Edit, Finding, Fix, Span
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+UTF8_BOM = b"\xef\xbb\xbf"
+_FRONT_MATTER_OPEN = re.compile(r"---[ \t]*\r?$")
+_FRONT_MATTER_CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*\r?$")
+_CODE_BLOCK_TOKENS = frozenset({"fence", "code_block"})
+_NON_PROSE_TOKENS = _CODE_BLOCK_TOKENS | {"html_block", "front_matter"}
+_BACKTICKS = re.compile(r"`+")
+
+
+@dataclass(frozen=True)
+class DecodeProblem:
+    """Why the bytes could not be read as UTF-8, and where the first bad byte is."""
+
+    encoding: str  # "utf-8" (invalid bytes) or the encoding the file looks like ("utf-16")
+    message: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The YAML block between the opening ``---`` and the closing ``---`` or ``...``.
+
+    Lines are 1-based: ``start_line`` is the opening fence, ``end_line`` the closing one.
+    ``content_start``/``content_end`` are the offsets of the YAML text between them.
+    """
+
+    start_line: int
+    end_line: int
+    content_start: int
+    content_end: int
+    text: str
+
+
+def _looks_like_utf16(raw: bytes) -> bool:
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    sample = raw[:4096]
+    if len(sample) < 4:
+        return False
+    # ASCII text in UTF-16 has a NUL in every other byte, on one side.
+    even_nuls = sample[0::2].count(0)
+    odd_nuls = sample[1::2].count(0)
+    half = len(sample) // 2
+    return max(even_nuls, odd_nuls) > 0.4 * half and min(even_nuls, odd_nuls) < 0.05 * half
+
+
+def decode(raw: bytes) -> tuple[str, bool, DecodeProblem | None]:
+    """Decode file bytes: returns (text, had_bom, problem). Never raises."""
+    if _looks_like_utf16(raw):
+        return "", False, DecodeProblem("utf-16", "file is UTF-16, not UTF-8", 1, 1)
+    bom = raw.startswith(UTF8_BOM)
+    body = raw[len(UTF8_BOM) :] if bom else raw
+    try:
+        return body.decode("utf-8"), bom, None
+    except UnicodeDecodeError as exc:
+        before = body[: exc.start]
+        line_start = before.rfind(b"\n") + 1
+        line = before.count(b"\n") + 1
+        column = len(before[line_start:].decode("utf-8", "replace")) + 1
+        byte = body[exc.start]
+        message = f"invalid UTF-8: byte 0x{byte:02X} at offset {exc.start + len(raw) - len(body)}"
+        return "", bom, DecodeProblem("utf-8", message, line, column)
+
+
+class Document:
+    """A Markdown file, decoded and indexed once; everything else is derived lazily."""
+
+    def __init__(self, path: Path, display_path: str, raw: bytes) -> None:
+        self.path = path
+        self.display_path = display_path
+        self.raw = raw
+        self.text, self.bom, self.decode_problem = decode(raw)
+        self._line_starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
+
+    @classmethod
+    def from_text(cls, text: str, display_path: str = "<text>") -> Document:
+        """Build a document from a string (examples, tests)."""
+        return cls(Path(display_path), display_path, text.encode("utf-8"))
+
+    # --- line index -------------------------------------------------------------------------
+
+    @property
+    def line_count(self) -> int:
+        return len(self._line_starts)
+
+    @property
+    def newline(self) -> str:
+        """The file's line ending style: ``"\\r\\n"`` when its first line ending is CRLF."""
+        first = self.text.find("\n")
+        return "\r\n" if first > 0 and self.text[first - 1] == "\r" else "\n"
+
+    def line_start(self, line: int) -> int:
+        """Offset of the first character of a 1-based line."""
+        return self._line_starts[line - 1]
+
+    def line_end(self, line: int) -> int:
+        """Offset just past the line's last character, before ``\\r\\n`` or ``\\n``."""
+        end = self._line_starts[line] - 1 if line < len(self._line_starts) else len(self.text)
+        if end > self._line_starts[line - 1] and self.text[end - 1 : end] == "\r":
+            end -= 1
+        return end
+
+    def line_text(self, line: int) -> str:
+        """A 1-based line's text without its line ending."""
+        return self.text[self.line_start(line) : self.line_end(line)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        index = bisect.bisect_right(self._line_starts, offset) - 1
+        return index + 1, offset - self._line_starts[index] + 1
+
+    def offset(self, line: int, column: int) -> int:
+        """Character offset of a 1-based line and column."""
+        return self._line_starts[line - 1] + column - 1
+
+    def span(self, start: int, end: int) -> Span:
+        """The span covering ``text[start:end]``."""
+        line, column = self.position(start)
+        end_line, end_column = self.position(end)
+        return Span(line, column, end_line, end_column)
+
+    # --- building findings ------------------------------------------------------------------
+
+    def edit(self, start: int, end: int, content: str) -> Edit:
+        """An edit replacing ``text[start:end]`` with ``content``."""
+        return Edit(start, end, content, self.span(start, end))
+
+    def finding(
+        self,
+        rule: str,
+        start: int,
+        end: int,
+        message: str,
+        *,
+        fix: Fix | None = None,
+        severity: str = "",
+    ) -> Finding:
+        """A finding for ``text[start:end]`` in this document."""
+        span = self.span(start, end)
+        return Finding(
+            path=self.display_path,
+            span=span,
+            rule=rule,
+            message=message,
+            severity=severity,
+            fix=fix,
+            source_line=self.line_text(span.line) if self.text else "",
+        )
+
+    def fix(self, applicability: Applicability, *edits: Edit) -> Fix:
+        return Fix(applicability, tuple(edits))
+
+    # --- structure --------------------------------------------------------------------------
+
+    @cached_property
+    def front_matter(self) -> FrontMatter | None:
+        """The front matter block, if the file opens with ``---`` and closes it."""
+        if not self.text or not _FRONT_MATTER_OPEN.match(self.text, 0, self.line_end(1) + 1):
+            return None
+        for line in range(2, self.line_count + 1):
+            start = self.line_start(line)
+            if _FRONT_MATTER_CLOSE.match(self.text, start, self.line_end(line) + 1):
+                content_start = self.line_start(2)
+                return FrontMatter(
+                    start_line=1,
+                    end_line=line,
+                    content_start=content_start,
+                    content_end=start,
+                    text=self.text[content_start:start],
+                )
+        return None
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        """markdown-it-py block tokens (inline children attached), parsed once."""
+        from tillint.markdown import parser
+
+        return parser().parse(self.text)
+
+    def lines_of(self, token_types: frozenset[str]) -> frozenset[int]:
+        """1-based lines covered by block tokens of the given types."""
+        lines: set[int] = set()
+        for token in self.tokens:
+            if token.type in token_types and token.map:
+                lines.update(range(token.map[0] + 1, token.map[1] + 1))
+        return frozenset(lines)
+
+    @cached_property
+    def code_block_lines(self) -> frozenset[int]:
+        """1-based lines inside fenced or indented code blocks (fences included)."""
+        return self.lines_of(_CODE_BLOCK_TOKENS)
+
+    @cached_property
+    def non_prose_lines(self) -> frozenset[int]:
+        """Lines that are not Markdown prose: code blocks, HTML blocks and front matter."""
+        return self.lines_of(_NON_PROSE_TOKENS)
+
+    @cached_property
+    def code_spans(self) -> list[tuple[int, int]]:
+        """Sorted, disjoint (start, end) offsets of inline code spans, backticks included."""
+        spans: list[tuple[int, int]] = []
+        for token in self.tokens:
+            if token.type == "inline" and token.map and "`" in token.content:
+                start = self.line_start(token.map[0] + 1)
+                end = self.line_end(token.map[1])
+                spans.extend(_code_spans_in(self.text, start, end))
+        return spans
+
+    def in_code(self, offset: int) -> bool:
+        """Whether an offset is inside a code block or an inline code span."""
+        if self.position(offset)[0] in self.code_block_lines:
+            return True
+        index = bisect.bisect_right(self.code_spans, (offset, len(self.text) + 1)) - 1
+        return index >= 0 and self.code_spans[index][0] <= offset < self.code_spans[index][1]
+
+
+def _code_spans_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Code spans in ``text[start:end]``: a backtick run closed by a run of the same length."""
+    spans = []
+    runs = list(_BACKTICKS.finditer(text, start, end))
+    index = 0
+    while index < len(runs):
+        opener = runs[index]
+        if opener.start() > 0 and text[opener.start() - 1] == "\\" and len(opener.group()) == 1:
+            index += 1
+            continue
+        closer = next(
+            (j for j in range(index + 1, len(runs)) if len(runs[j].group()) == len(opener.group())),
+            None,
+        )
+        if closer is None:
+            index += 1
+            continue
+        spans.append((opener.start(), runs[closer].end()))
+        index = closer + 1
+    return spans
