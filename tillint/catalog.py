@@ -21,6 +21,8 @@ import yaml
 from tillint.errors import UsageError
 from tillint.finding import SEVERITIES
 
+# libyaml's loader reads the catalogue several times faster than the pure-Python one.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DOCS_URL = "https://github.com/tillint/tillint/blob/main/rules/{id}.yaml"
 DOC_SECTIONS = (
     ("what", "What it does"),
@@ -162,7 +164,7 @@ def load_catalog() -> dict[str, Rule]:
     """Every rule, by id, in id order."""
     rules: dict[str, Rule] = {}
     for path in sorted(rules_dir().glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_bytes(), Loader=_LOADER)
         rule = parse_rule(data, path.name)
         if path.stem != rule.id:
             raise UsageError(f"{path.name}: file name does not match rule id {rule.id}")

@@ -17,6 +17,7 @@ import click
 from tillint import __version__
 from tillint.catalog import DOC_SECTIONS, Rule, load_catalog, rules_by_alias
 from tillint.config import CliOverrides, Settings, load_settings
+from tillint.engine import Shard
 from tillint.errors import UsageError
 from tillint.finding import SEVERITIES, Finding
 from tillint.report import FORMATS, ReportContext, reporter
@@ -61,6 +62,15 @@ def _statistics(findings: list[Finding]) -> str:
     return "\n".join(rows) + ("\n" if rows else "")
 
 
+def _parse_shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Shard | None:
+    if value is None:
+        return None
+    index, _, count = value.partition("/")
+    if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+        raise click.BadParameter("expected K/N with 1 <= K <= N, e.g. 2/4")
+    return Shard(int(index), int(count))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tillint")
 def main() -> None:
@@ -84,6 +94,8 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes.")
 @click.option("--fail-level", type=click.Choice(SEVERITIES), help="Lowest failing severity.")
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option("--shard", callback=_parse_shard, help="Check only shard K of N (e.g. 2/4).")
 def check(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -100,6 +112,8 @@ def check(
     jobs: int | None,
     fail_level: str | None,
     config_file: Path | None,
+    no_cache: bool,
+    shard: Shard | None,
 ) -> None:
     """Check Markdown files under PATHS (default: the current directory)."""
     from tillint.engine import run
@@ -118,7 +132,7 @@ def check(
     )
     try:
         settings = load_settings(targets, overrides)
-        result = run(targets, settings)
+        result = run(targets, settings, use_cache=not no_cache, shard=shard)
     except UsageError as exc:
         click.echo(f"tillint: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)

@@ -5,27 +5,25 @@ Per file: read the bytes once, build the ``Document``, run each active family's 
 Findings are filtered (selection, per-file-ignores, inline suppressions), given their
 catalogue name and severity, and sorted by path, line, column and rule id, so the output is
 the same for any number of workers and any listing order.
+
+Per-file results are cached (``tillint.cache``); a warm run re-runs only the cross-file checks,
+from the cached summaries. With ``--shard K/N`` a run reports only the files of its shard, but
+still summarizes every file (from the cache when it can), so cross-file rules stay correct.
 """
 
 from __future__ import annotations
 
 import fnmatch
-import multiprocessing
 import os
+import zlib
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from tillint.cache import ResultCache, digest, run_fingerprint
 from tillint.catalog import load_catalog
-from tillint.checks import (
-    CheckContext,
-    active_families,
-    corpus_summaries_needed,
-    family_module,
-    run_corpus_check,
-)
+from tillint.checks import CheckContext, active_families, family_module, run_corpus_check
 from tillint.config import Settings
 from tillint.discover import discover, display_path
 from tillint.document import Document
@@ -36,18 +34,24 @@ from tillint.suppress import Suppressions, parse_suppressions
 INTERNAL_ERROR = "TL001"
 UNREADABLE_FILE = "TL002"
 MAX_FIX_ROUNDS = 10
-# Below this many files a process pool costs more than it saves.
-MIN_FILES_FOR_POOL = 64
+# Below this many files to lint, a process pool costs more than it saves.
+MIN_FILES_FOR_POOL = 48
 
 
 @dataclass
 class FileResult:
-    """What linting one file produced, small enough to send back from a worker."""
+    """What linting one file produced, small enough to send back from a worker and to cache.
+
+    ``complete`` is False when only the cross-file summaries were computed (a file outside this
+    run's shard).
+    """
 
     path: str
     findings: list[Finding]
     summaries: dict[str, Any] = field(default_factory=dict)
     suppressions: Suppressions = field(default_factory=Suppressions)
+    digest: str = ""
+    complete: bool = True
 
 
 @dataclass
@@ -55,33 +59,50 @@ class RunResult:
     findings: list[Finding]
     files_checked: int
     fixes_applied: int = 0
-    problems: list[str] = field(default_factory=list)  # messages for stderr (e.g. not written)
+    problems: list[str] = field(default_factory=list)  # messages for stderr
 
     @property
     def internal_error(self) -> bool:
         return any(f.rule == INTERNAL_ERROR for f in self.findings)
 
 
+@dataclass(frozen=True)
+class Shard:
+    """Shard ``index`` (1-based) of ``count``: a stable partition of files by their path."""
+
+    index: int
+    count: int
+
+    def owns(self, key: str) -> bool:
+        return zlib.crc32(key.encode("utf-8")) % self.count == self.index - 1
+
+
 def _file_finding(path: str, rule: str, message: str) -> Finding:
     return Finding(path=path, span=Span(1, 1, 1, 1), rule=rule, message=message)
 
 
-def lint_document(doc: Document, settings: Settings) -> FileResult:
-    """Run every active family over one document. A crashing check becomes a TL001 finding."""
+def lint_document(doc: Document, settings: Settings, complete: bool = True) -> FileResult:
+    """Run every active family over one document. A crashing check becomes a TL001 finding.
+
+    With ``complete=False`` only the summaries for cross-file checks are computed.
+    """
     findings: list[Finding] = []
     summaries: dict[str, Any] = {}
     for family in active_families(settings.selected):
         ctx = CheckContext(family, settings)
         module = family_module(family)
         try:
-            findings.extend(module.check(doc, ctx))
+            if complete:
+                findings.extend(module.check(doc, ctx))
             if hasattr(module, "summarize"):
                 summaries[family] = module.summarize(doc, ctx)
         except Exception as exc:  # one rule's bug must not stop the run
             message = f"internal error in the {family} checks: {type(exc).__name__}: {exc}"
             findings.append(_file_finding(doc.display_path, INTERNAL_ERROR, message))
-    suppressions = parse_suppressions(doc) if doc.text else Suppressions()
-    return FileResult(doc.display_path, findings, summaries, suppressions)
+    suppressions = parse_suppressions(doc) if doc.text and complete else Suppressions()
+    return FileResult(
+        doc.display_path, findings, summaries, suppressions, digest(doc.raw), complete
+    )
 
 
 def read_document(path: Path, cwd: Path) -> Document | FileResult:
@@ -94,39 +115,125 @@ def read_document(path: Path, cwd: Path) -> Document | FileResult:
     return Document(path, shown, raw)
 
 
-def lint_path(path: Path, settings: Settings, cwd: Path) -> FileResult:
+def lint_path(path: Path, settings: Settings, cwd: Path, complete: bool = True) -> FileResult:
     doc = read_document(path, cwd)
-    return doc if isinstance(doc, FileResult) else lint_document(doc, settings)
+    return doc if isinstance(doc, FileResult) else lint_document(doc, settings, complete)
 
 
-_worker_settings: tuple[Settings, Path] | None = None
+_worker_state: tuple[Settings, Path] | None = None
 
 
 def _init_worker(settings: Settings, cwd: Path) -> None:
-    global _worker_settings
-    _worker_settings = (settings, cwd)
+    global _worker_state
+    _worker_state = (settings, cwd)
 
 
-def _lint_in_worker(path: Path) -> FileResult:
-    assert _worker_settings is not None
-    return lint_path(path, *_worker_settings)
+def _lint_in_worker(job: tuple[Path, bool]) -> FileResult:
+    assert _worker_state is not None
+    return lint_path(job[0], *_worker_state, complete=job[1])
 
 
-def lint_files(files: Sequence[Path], settings: Settings, cwd: Path) -> list[FileResult]:
-    """Lint files, in ``settings.jobs`` processes when there are enough files to pay for it."""
-    if settings.jobs <= 1 or len(files) < MIN_FILES_FOR_POOL:
-        return [lint_path(path, settings, cwd) for path in files]
-    chunksize = max(1, len(files) // (settings.jobs * 8))
+def lint_jobs(jobs: Sequence[tuple[Path, bool]], settings: Settings, cwd: Path) -> list[FileResult]:
+    """Lint (path, complete) jobs, in ``settings.jobs`` processes when there are enough."""
+    if settings.jobs <= 1 or len(jobs) < MIN_FILES_FOR_POOL:
+        return [lint_path(path, settings, cwd, complete) for path, complete in jobs]
+    import multiprocessing  # only runs with many files pay for importing these
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunksize = max(1, min(64, len(jobs) // (settings.jobs * 8)))
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(
         settings.jobs, mp_context=context, initializer=_init_worker, initargs=(settings, cwd)
     ) as pool:
-        return list(pool.map(_lint_in_worker, files, chunksize=chunksize))
+        return list(pool.map(_lint_in_worker, jobs, chunksize=chunksize))
+
+
+def cache_key(path: Path, settings: Settings) -> str:
+    """A file's cache key: its POSIX path relative to the project root (absolute if outside)."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(settings.root).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def _cached_result(
+    result_cache: ResultCache, key: str, path: Path, shown: str, complete: bool
+) -> FileResult | None:
+    """The cached result of a file if it is still valid: same stat, or else same content."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    row = result_cache.lookup(key, info.st_size, info.st_mtime_ns)
+    refresh_stat = row is None
+    if row is None:
+        row = result_cache.row(key)
+        if row is None or row.size != info.st_size or _read_digest(path) != row.digest:
+            return None
+    try:
+        result = row.load()
+    except Exception:  # a damaged row is a miss, not a failure
+        return None
+    if not isinstance(result, FileResult) or result.path != shown:
+        return None
+    if complete and not result.complete:
+        return None
+    if refresh_stat:
+        result_cache.store(key, info.st_size, info.st_mtime_ns, row.digest, result)
+    return result
+
+
+def _read_digest(path: Path) -> str | None:
+    try:
+        return digest(path.read_bytes())
+    except OSError:
+        return None
+
+
+def lint_with_cache(
+    files: Sequence[Path],
+    settings: Settings,
+    cwd: Path,
+    result_cache: ResultCache | None,
+    shard: Shard | None,
+) -> list[FileResult]:
+    """Per-file results for ``files``: from the cache where valid, else linted (and cached)."""
+    needs_summaries = any(
+        hasattr(family_module(f), "summarize") for f in active_families(settings.selected)
+    )
+    results: dict[Path, FileResult] = {}
+    jobs: list[tuple[Path, bool]] = []
+    stats: dict[Path, tuple[int, int]] = {}
+    for path in files:
+        key = cache_key(path, settings)
+        complete = shard is None or shard.owns(key)
+        if not complete and not needs_summaries:
+            continue
+        if result_cache is not None:
+            cached = _cached_result(result_cache, key, path, display_path(path, cwd), complete)
+            if cached is not None:
+                results[path] = cached
+                continue
+            try:
+                info = os.stat(path)
+                stats[path] = (info.st_size, info.st_mtime_ns)
+            except OSError:
+                pass
+        jobs.append((path, complete))
+    for (path, _), result in zip(jobs, lint_jobs(jobs, settings, cwd), strict=True):
+        results[path] = result
+        if result_cache is not None and path in stats and result.digest:
+            size, mtime_ns = stats[path]
+            result_cache.store(cache_key(path, settings), size, mtime_ns, result.digest, result)
+    return [results[path] for path in files if path in results]
 
 
 def corpus_findings(results: list[FileResult], settings: Settings) -> list[Finding]:
     findings: list[Finding] = []
-    for family in corpus_summaries_needed(active_families(settings.selected)):
+    for family in active_families(settings.selected):
+        if not hasattr(family_module(family), "check_corpus"):
+            continue
         summaries = {r.path: r.summaries[family] for r in results if family in r.summaries}
         ctx = CheckContext(family, settings)
         try:
@@ -163,27 +270,49 @@ def finalize(
     return sorted(kept, key=lambda f: f.sort_key)
 
 
-def check_once(files: Sequence[Path], settings: Settings, cwd: Path) -> list[Finding]:
-    results = lint_files(files, settings, cwd)
-    findings = [f for r in results for f in r.findings]
-    findings.extend(corpus_findings(results, settings))
-    return finalize(findings, {r.path: r.suppressions for r in results}, settings)
+@dataclass
+class Checked:
+    findings: list[Finding]
+    digests: dict[str, str]
+    files_checked: int
+
+
+def check_once(
+    files: Sequence[Path],
+    settings: Settings,
+    cwd: Path,
+    result_cache: ResultCache | None = None,
+    shard: Shard | None = None,
+) -> Checked:
+    results = lint_with_cache(files, settings, cwd, result_cache, shard)
+    mine = [r for r in results if r.complete]
+    own_paths = {r.path for r in mine}
+    findings = [f for r in mine for f in r.findings]
+    findings.extend(
+        f for f in corpus_findings(results, settings) if shard is None or f.path in own_paths
+    )
+    kept = finalize(findings, {r.path: r.suppressions for r in mine}, settings)
+    return Checked(kept, {r.path: r.digest for r in mine}, len(mine))
 
 
 def fix_files(
-    files: Sequence[Path], findings: list[Finding], settings: Settings, cwd: Path
+    files: Sequence[Path], checked: Checked, settings: Settings, cwd: Path
 ) -> tuple[int, list[str]]:
-    """Apply the applicable fixes of ``findings`` to their files; returns (applied, problems)."""
+    """Apply the applicable fixes to their files; returns (fixes applied, problems)."""
     by_path: dict[str, list[Finding]] = {}
-    for finding in findings:
+    for finding in checked.findings:
         by_path.setdefault(finding.path, []).append(finding)
     applied, problems = 0, []
     for path in files:
-        fixes = applicable_fixes(by_path.get(display_path(path, cwd), []), settings.unsafe_fixes)
+        shown = display_path(path, cwd)
+        fixes = applicable_fixes(by_path.get(shown, []), settings.unsafe_fixes)
         if not fixes:
             continue
         doc = read_document(path, cwd)
         if isinstance(doc, FileResult) or doc.decode_problem:
+            continue
+        if digest(doc.raw) != checked.digests.get(shown):
+            problems.append(f"{shown}: file changed on disk since it was checked; not fixed")
             continue
         text, count = apply_fixes(doc.text, fixes)
         try:
@@ -195,19 +324,34 @@ def fix_files(
     return applied, problems
 
 
-def run(paths: list[Path], settings: Settings, cwd: Path | None = None) -> RunResult:
+def run(
+    paths: list[Path],
+    settings: Settings,
+    cwd: Path | None = None,
+    *,
+    use_cache: bool = False,
+    shard: Shard | None = None,
+) -> RunResult:
     """Check (and with ``settings.fix``, fix) every Markdown file under ``paths``."""
     cwd = cwd or Path.cwd()
     files = discover(paths, settings)
-    findings = check_once(files, settings, cwd)
-    if not settings.fix:
-        return RunResult(findings, len(files))
-    total, problems = 0, []
-    for _ in range(MAX_FIX_ROUNDS):
-        applied, round_problems = fix_files(files, findings, settings, cwd)
-        problems.extend(round_problems)
-        if not applied:
-            break
-        total += applied
-        findings = check_once(files, settings, cwd)
-    return RunResult(findings, len(files), total, problems)
+    result_cache = (
+        ResultCache(settings.cache_dir, run_fingerprint(settings))
+        if use_cache and settings.cache_dir is not None
+        else None
+    )
+    try:
+        checked = check_once(files, settings, cwd, result_cache, shard)
+        total, problems = 0, []
+        for _ in range(MAX_FIX_ROUNDS if settings.fix else 0):
+            applied, round_problems = fix_files(files, checked, settings, cwd)
+            problems.extend(round_problems)
+            if not applied:
+                break
+            total += applied
+            checked = check_once(files, settings, cwd, result_cache, shard)
+    finally:
+        if result_cache is not None:
+            result_cache.close()
+    warnings = result_cache.warnings if result_cache is not None else []
+    return RunResult(checked.findings, checked.files_checked, total, [*warnings, *problems])

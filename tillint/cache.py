@@ -1,0 +1,176 @@
+"""A persistent result cache: one row per file, keyed by its path relative to the project root.
+
+A row is reused when the file's size and ``mtime_ns`` match (no read at all), or else when its
+content digest matches (after a checkout or a cache restore on another machine), and only if
+the run's fingerprint matches: tillint's code and rule catalogue, the selected rules, their
+options, ``--offline`` and today's date. Keys and fingerprints hold no absolute path, so the
+cache directory can be restored by ``actions/cache`` on another machine or shard.
+
+Storage is SQLite in WAL mode with a busy timeout, so concurrent runs sharing one cache lose no
+entries. A corrupt, truncated or wrong-version cache is discarded with one warning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import sqlite3
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tillint import __version__
+from tillint.catalog import rules_dir
+
+if TYPE_CHECKING:
+    from tillint.config import Settings
+
+SCHEMA_VERSION = "1"
+CACHE_FILE = "results.sqlite"
+BUSY_TIMEOUT_SECONDS = 30.0
+
+
+def digest(raw: bytes) -> str:
+    """The content digest a cache row is validated with."""
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+@cache
+def code_fingerprint() -> str:
+    """A digest of tillint's own source and rule files: a new build invalidates the cache."""
+    h = hashlib.blake2b(__version__.encode(), digest_size=16)
+    package = Path(__file__).parent
+    for path in sorted([*package.rglob("*.py"), *rules_dir().glob("*.yaml")]):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def run_fingerprint(settings: Settings) -> str:
+    """What, besides a file's bytes, decides its per-file results."""
+    relevant = {
+        "code": code_fingerprint(),
+        "selected": sorted(settings.selected),
+        "options": settings.options,
+        "offline": settings.offline,
+        "today": settings.today.isoformat(),
+    }
+    text = json.dumps(relevant, sort_keys=True, default=str)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class CachedRow:
+    size: int
+    mtime_ns: int
+    digest: str
+    payload: bytes
+
+    def load(self) -> Any:
+        return pickle.loads(self.payload)
+
+
+class ResultCache:
+    """Cached per-file results of one fingerprint, loaded in one query, written in one commit."""
+
+    def __init__(self, directory: Path, fingerprint: str) -> None:
+        self.directory = directory
+        self.fingerprint = fingerprint
+        self.warnings: list[str] = []
+        self._rows: dict[str, CachedRow] = {}
+        self._pending: list[tuple[str, int, int, str, bytes]] = []
+        self._connection = self._open()
+
+    def _open(self) -> sqlite3.Connection | None:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            gitignore = self.directory / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text("# Created by tillint.\n*\n", encoding="utf-8")
+            return self._connect()
+        except (OSError, sqlite3.Error) as exc:
+            self.warnings.append(f"result cache disabled: {exc}")
+            return None
+
+    def _connect(self) -> sqlite3.Connection | None:
+        path = self.directory / CACHE_FILE
+        for attempt in range(2):
+            try:
+                connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
+                connection.execute("PRAGMA journal_mode=WAL")
+                self._ensure_schema(connection)
+                self._rows = self._read_rows(connection)
+                return connection
+            except sqlite3.DatabaseError as exc:
+                if attempt:
+                    raise
+                self.warnings.append(f"discarded a corrupt result cache ({exc})")
+                _remove_database(path)
+        return None
+
+    def _ensure_schema(self, connection: sqlite3.Connection) -> None:
+        with connection:
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)"
+            )
+            row = connection.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+            if row is not None and row[0] != SCHEMA_VERSION:
+                self.warnings.append("discarded a result cache written by another tillint version")
+                connection.execute("DROP TABLE IF EXISTS results")
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, size INTEGER, "
+                "mtime_ns INTEGER, digest TEXT, fingerprint TEXT, payload BLOB)"
+            )
+            connection.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,)
+            )
+
+    def _read_rows(self, connection: sqlite3.Connection) -> dict[str, CachedRow]:
+        query = "SELECT key, size, mtime_ns, digest, payload FROM results WHERE fingerprint = ?"
+        return {
+            key: CachedRow(size, mtime_ns, file_digest, payload)
+            for key, size, mtime_ns, file_digest, payload in connection.execute(
+                query, (self.fingerprint,)
+            )
+        }
+
+    def lookup(self, key: str, size: int, mtime_ns: int) -> CachedRow | None:
+        """The row for a file whose stat matches, or None (the caller may compare digests)."""
+        row = self._rows.get(key)
+        if row is not None and row.size == size and row.mtime_ns == mtime_ns:
+            return row
+        return None
+
+    def row(self, key: str) -> CachedRow | None:
+        return self._rows.get(key)
+
+    def store(self, key: str, size: int, mtime_ns: int, file_digest: str, result: Any) -> None:
+        payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        self._pending.append((key, size, mtime_ns, file_digest, payload))
+
+    def flush(self) -> None:
+        """Write the stored rows in one transaction; a failure only costs the cache."""
+        if self._connection is None or not self._pending:
+            return
+        try:
+            with self._connection:
+                self._connection.executemany(
+                    "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)",
+                    [(k, s, m, d, self.fingerprint, p) for k, s, m, d, p in self._pending],
+                )
+        except sqlite3.Error as exc:
+            self.warnings.append(f"could not write the result cache: {exc}")
+        self._pending.clear()
+
+    def close(self) -> None:
+        self.flush()
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+def _remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)

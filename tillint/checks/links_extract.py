@@ -1,0 +1,280 @@
+"""Where a document's links and anchors are: read from markdown-it tokens, placed exactly.
+
+markdown-it decides what is a link (never inside code; reference definitions resolved; autolinks
+and footnote text included). Tokens carry no column, so each link's destination is then looked
+up in the original text of its block's lines, in order, by comparing the normalized form of
+every candidate destination written there with the token's ``href``/``src``. A reference-style
+link is placed on its definition's destination. When nothing matches (a destination split over
+lines, say) the link is placed at the start of its block and marked inexact, so no fix edits it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from markdown_it.common.utils import unescapeAll
+from markdown_it.token import Token
+
+from tillint.document import Document
+from tillint.finding import Span
+from tillint.markdown import parser
+
+_DEST_CHAR = r"(?:[^\s()\\]|\\.)"
+_INLINE_DESTINATION = re.compile(
+    rf"\]\([ \t]*(<[^<>\n]*>|{_DEST_CHAR}*(?:\({_DEST_CHAR}*\){_DEST_CHAR}*)*)"
+)
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\x00-\x20]*)>")
+_EMAIL_AUTOLINK = re.compile(r"<([A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9.\-]+)>")
+_DEFINITION = re.compile(
+    r"(?:[ \t]*>)*[ \t]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?[ ]{0,3}"
+    r"\[(?:[^\]\\\n]|\\.)+\]:[ \t]*(<[^<>\n]*>|\S+)"
+)
+_HTML_TAG = re.compile(r"<[A-Za-z][^<>]*>")
+_HTML_URL_ATTRIBUTE = re.compile(
+    r"\s(?:href|src)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+))", re.IGNORECASE
+)
+_HTML_ANCHOR_ATTRIBUTE = re.compile(
+    r"\s(?:id|name)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+))", re.IGNORECASE
+)
+_EXPLICIT_ID = re.compile(r"^(.*?)\s*\{#([^}\s]+)[^}]*\}\s*$")
+GITHUB_ID_PREFIX = "user-content-"
+
+
+@dataclass(frozen=True)
+class Link:
+    """One link destination in a document: what it points to and where it is written.
+
+    ``target`` is the destination as markdown-it resolved it (``href``/``src``; percent-encoded),
+    or the attribute or front matter value as written. ``start``/``end`` are offsets of the
+    written destination in the document text when ``exact``; otherwise the block's start.
+    """
+
+    target: str
+    start: int
+    end: int
+    span: Span
+    source_line: str
+    exact: bool
+    kind: str  # "link", "image", "html" or "front-matter"
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    normalized: str
+
+
+def _normalize(destination: str) -> str:
+    if destination.startswith("<") and destination.endswith(">"):
+        destination = destination[1:-1]
+    return str(parser().normalizeLink(unescapeAll(destination)))
+
+
+def _make_link(doc: Document, target: str, start: int, end: int, exact: bool, kind: str) -> Link:
+    span = doc.span(start, end)
+    return Link(target, start, end, span, doc.line_text(span.line), exact, kind)
+
+
+def _block_region(doc: Document, token: Token) -> tuple[int, int]:
+    assert token.map is not None
+    return doc.line_start(token.map[0] + 1), doc.line_end(token.map[1])
+
+
+def _candidates(doc: Document, start: int, end: int) -> list[_Candidate]:
+    """Every destination written in ``text[start:end]`` outside code, in text order."""
+    found = []
+    for match in _INLINE_DESTINATION.finditer(doc.text, start, end):
+        found.append(_Candidate(match.start(1), match.end(1), _normalize(match.group(1))))
+    for match in _AUTOLINK.finditer(doc.text, start, end):
+        found.append(_Candidate(match.start(1), match.end(1), _normalize(match.group(1))))
+    for match in _EMAIL_AUTOLINK.finditer(doc.text, start, end):
+        normalized = _normalize("mailto:" + match.group(1))
+        found.append(_Candidate(match.start(1), match.end(1), normalized))
+    found.sort(key=lambda c: c.start)
+    return [c for c in found if not doc.in_code(c.start)]
+
+
+def reference_definitions(doc: Document) -> dict[str, _Candidate]:
+    """Destinations of reference definitions by normalized target (the first one wins)."""
+    if "]:" not in doc.text:
+        return {}
+    inline_lines: set[int] = set()
+    for token in doc.tokens:
+        if token.type == "inline" and token.map:
+            inline_lines.update(range(token.map[0] + 1, token.map[1] + 1))
+    skip = inline_lines | doc.non_prose_lines
+    definitions: dict[str, _Candidate] = {}
+    for line in range(1, doc.line_count + 1):
+        if line in skip:
+            continue
+        match = _DEFINITION.match(doc.text, doc.line_start(line), doc.line_end(line))
+        if match:
+            candidate = _Candidate(match.start(1), match.end(1), _normalize(match.group(1)))
+            definitions.setdefault(candidate.normalized, candidate)
+    return definitions
+
+
+def _link_tokens(inline: Token) -> Iterator[tuple[str, str]]:
+    for child in inline.children or []:
+        if child.type == "link_open":
+            yield str(child.attrs.get("href", "")), "link"
+        elif child.type == "image":
+            yield str(child.attrs.get("src", "")), "image"
+
+
+def _markdown_links(doc: Document, definitions: dict[str, _Candidate]) -> Iterator[Link]:
+    for token in doc.tokens:
+        if token.type != "inline" or not token.map:
+            continue
+        wanted = list(_link_tokens(token))
+        if not wanted:
+            continue
+        start, end = _block_region(doc, token)
+        candidates = _candidates(doc, start, end)
+        used: set[int] = set()
+        for target, kind in wanted:
+            # First unused match: a badge `[![alt](img)](url)` yields the link before the image.
+            index = next(
+                (
+                    i
+                    for i, candidate in enumerate(candidates)
+                    if i not in used and candidate.normalized == target
+                ),
+                None,
+            )
+            if index is not None:
+                used.add(index)
+                found = candidates[index]
+                yield _make_link(doc, target, found.start, found.end, True, kind)
+            elif target in definitions:
+                found = definitions[target]
+                yield _make_link(doc, target, found.start, found.end, True, kind)
+            else:
+                first = start + len(doc.text[start:end]) - len(doc.text[start:end].lstrip())
+                yield _make_link(doc, target, first, first, False, kind)
+
+
+def _attribute_values(
+    doc: Document, pattern: re.Pattern[str], start: int, end: int
+) -> Iterator[tuple[str, int, int]]:
+    """(value, start, end) of the given attribute in HTML tags of ``text[start:end]``."""
+    for tag in _HTML_TAG.finditer(doc.text, start, end):
+        if doc.in_code(tag.start()):
+            continue
+        for match in pattern.finditer(doc.text, tag.start(), tag.end()):
+            group = next(g for g in (1, 2, 3) if match.group(g) is not None)
+            yield match.group(group), match.start(group), match.end(group)
+
+
+def _html_regions(doc: Document) -> Iterator[tuple[int, int]]:
+    for token in doc.tokens:
+        if not token.map:
+            continue
+        if token.type == "html_block" or (
+            token.type == "inline"
+            and any(child.type == "html_inline" for child in token.children or [])
+        ):
+            yield _block_region(doc, token)
+
+
+def _html_links(doc: Document) -> Iterator[Link]:
+    if "<" not in doc.text:
+        return
+    for start, end in _html_regions(doc):
+        for value, value_start, value_end in _attribute_values(
+            doc, _HTML_URL_ATTRIBUTE, start, end
+        ):
+            yield _make_link(doc, html.unescape(value).strip(), value_start, value_end, True, "html")
+
+
+def front_matter_values(doc: Document, keys: list[str]) -> Iterator[tuple[str, int, int]]:
+    """(value, start, end) of the scalar front matter fields named ``keys``, as written."""
+    block = doc.front_matter
+    if block is None or not keys:
+        return
+    names = "|".join(re.escape(key) for key in keys)
+    pattern = re.compile(rf"(?:{names})[ \t]*:[ \t]*([\"']?)([^\s\"'#][^\n\r]*?)\1[ \t]*\r?$")
+    for line in range(block.start_line + 1, block.end_line):
+        match = pattern.match(doc.text, doc.line_start(line), doc.line_end(line))
+        if match:
+            yield match.group(2), match.start(2), match.end(2)
+
+
+def extract_links(doc: Document, front_matter_url_keys: list[str]) -> list[Link]:
+    """Every link of the document (Markdown, HTML attributes, front matter URLs), text order."""
+    if not doc.text:
+        return []
+    links = list(_markdown_links(doc, reference_definitions(doc)))
+    links.extend(_html_links(doc))
+    for value, start, end in front_matter_values(doc, front_matter_url_keys):
+        if value.startswith(("http://", "https://")):
+            links.append(_make_link(doc, value, start, end, True, "front-matter"))
+    return sorted(links, key=lambda link: (link.start, link.end))
+
+
+# --- anchors ----------------------------------------------------------------------------------
+
+
+def github_slug(text: str) -> str:
+    """The id GitHub gives a heading: lowercase, punctuation dropped, spaces become hyphens."""
+    kept = (
+        ch
+        for ch in text.lower()
+        if ch in " -" or unicodedata.category(ch)[0] in "LNM" or unicodedata.category(ch) == "Pc"
+    )
+    return "".join(kept).replace(" ", "-")
+
+
+def gitlab_slug(text: str) -> str:
+    """The id GitLab gives a heading: like GitHub's, with runs of hyphens collapsed."""
+    return re.sub(r"-{2,}", "-", github_slug(text.strip()))
+
+
+SLUGGERS = {"github": github_slug, "gitlab": gitlab_slug}
+
+
+def _heading_text(inline: Token) -> str:
+    parts = []
+    for child in inline.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def _heading_anchors(doc: Document, style: str) -> Iterator[str]:
+    slug = SLUGGERS[style]
+    seen: dict[str, int] = {}
+    tokens = doc.tokens
+    for index, token in enumerate(tokens[:-1]):
+        if token.type != "heading_open":
+            continue
+        text = _heading_text(tokens[index + 1])
+        explicit = _EXPLICIT_ID.match(text)
+        texts = [text]
+        if explicit:
+            yield explicit.group(2)
+            texts.append(explicit.group(1))
+        for variant in texts:
+            base = slug(variant)
+            count = seen.get(base, 0)
+            seen[base] = count + 1
+            yield base if count == 0 else f"{base}-{count}"
+
+
+def extract_anchors(doc: Document, style: str) -> frozenset[str]:
+    """Every fragment the document answers to: heading slugs, ``{#id}``, HTML ids and names."""
+    if not doc.text:
+        return frozenset()
+    anchors = set(_heading_anchors(doc, style))
+    if "<" in doc.text:
+        for start, end in _html_regions(doc):
+            for value, _, _ in _attribute_values(doc, _HTML_ANCHOR_ATTRIBUTE, start, end):
+                anchors.add(html.unescape(value))
+    return frozenset(anchors)

@@ -1,0 +1,151 @@
+"""The prose of a document, with exact positions, for the typos family.
+
+Prose is found by *masking*: every character that is not prose (front matter outside the
+configured fields, code blocks, HTML blocks and tags, inline code, math, URLs, e-mail
+addresses, link destinations, reference definitions, footnote labels, HTML entities) is
+replaced by ``\\x00`` in a copy of the text of the same length. Words are then read from the
+masked copy, so every offset is an offset into ``doc.text``. Inline code spans are kept apart:
+their identifier parts (``is_traning`` -> ``is``, ``traning``) are the only code TY001 reads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from tillint.document import Document
+
+MASK = "\x00"
+_LETTER = r"A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F"
+_WORD_CHAR = rf"{_LETTER}0-9"
+# A token: word characters, joined by single apostrophes, dots, hyphens or slashes.
+TOKEN = re.compile(rf"[{_WORD_CHAR}](?:[{_WORD_CHAR}_]|['\u2019.\-/](?=[{_WORD_CHAR}]))*")
+_IDENTIFIER_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.DOTALL)
+# Pandoc's rule: `$` followed by a non-space opens; `$` after a non-space, not before a digit,
+# closes; no blank line in between.
+_INLINE_MATH = re.compile(r"\$(?=\S)(?:[^$\n\\]|\\.|\n(?![ \t]*\n))+?(?<=\S)\$(?!\d)")
+_URL = re.compile(r"\b(?:https?|ftp|file)://\S+|\bwww\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+")
+_LINK_DESTINATION = re.compile(r"\]\(\s*(?:<[^>\n]*>|[^)\s]*(?:\([^)\s]*\)[^)\s]*)*)\s*"
+                               r"(?:\"[^\"\n]*\"|'[^'\n]*')?\s*\)")
+_REFERENCE_DEFINITION = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S+", re.MULTILINE)
+_FOOTNOTE_LABEL = re.compile(r"\[\^[^\]\n]*\]")
+_HTML = re.compile(r"<!--.*?-->|</?[A-Za-z][^>\n]*>|<[a-z][a-z0-9+.\-]*:[^>\s]*>", re.DOTALL)
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
+_FRONT_MATTER_FIELD = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$",
+                                 re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word as written: its text and offsets in ``doc.text``; ``in_code`` for code parts."""
+
+    text: str
+    start: int
+    end: int
+    in_code: bool = False
+
+
+def _merge(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def apply_mask(text: str, ranges: Iterable[tuple[int, int]]) -> str:
+    """``text`` with every character inside ``ranges`` replaced by ``MASK``."""
+    pieces, position = [], 0
+    for start, end in _merge(ranges):
+        if end <= position:
+            continue
+        start = max(start, position)
+        pieces.append(text[position:start])
+        pieces.append(MASK * (end - start))
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _front_matter_ranges(doc: Document, fields: frozenset[str]) -> list[tuple[int, int]]:
+    """The front matter, except the values of ``fields`` (single-line scalars, unquoted)."""
+    front = doc.front_matter
+    if front is None:
+        return []
+    end = doc.line_end(front.end_line)
+    kept: list[tuple[int, int]] = []
+    for match in _FRONT_MATTER_FIELD.finditer(front.text):
+        if match.group("key") not in fields or not match.group("value"):
+            continue
+        start = front.content_start + match.start("value")
+        stop = front.content_start + match.end("value")
+        if doc.text[start] in "\"'" and stop - start >= 2 and doc.text[stop - 1] == doc.text[start]:
+            start, stop = start + 1, stop - 1
+        kept.append((start, stop))
+    ranges, position = [], 0
+    for start, stop in kept:
+        ranges.append((position, start))
+        position = stop
+    ranges.append((position, end))
+    return ranges
+
+
+def _line_ranges(doc: Document, lines: Iterable[int]) -> Iterator[tuple[int, int]]:
+    for line in lines:
+        yield doc.line_start(line), doc.line_end(line)
+
+
+class Prose:
+    """The masked text of one document and the words in it."""
+
+    def __init__(self, doc: Document, fields: frozenset[str]) -> None:
+        self.doc = doc
+        front = doc.front_matter
+        front_lines = range(1, front.end_line + 1) if front else range(0)
+        structural = [
+            *_front_matter_ranges(doc, fields),
+            *_line_ranges(doc, doc.non_prose_lines.difference(front_lines)),
+            *doc.code_spans,
+        ]
+        without_code = apply_mask(doc.text, structural)
+        inline = [
+            match.span()
+            for pattern in (_DISPLAY_MATH, _INLINE_MATH)
+            for match in pattern.finditer(without_code)
+        ]
+        without_math = apply_mask(without_code, inline)
+        markup = [
+            match.span()
+            for pattern in (_URL, _LINK_DESTINATION, _REFERENCE_DEFINITION, _FOOTNOTE_LABEL,
+                            _HTML, _ENTITY)
+            for match in pattern.finditer(without_math)
+        ]
+        self.masked = apply_mask(without_math, markup)
+
+    @cached_property
+    def words(self) -> list[Word]:
+        """Prose tokens in text order (identifier-like tokens included, unsplit)."""
+        return [Word(m.group(), m.start(), m.end()) for m in TOKEN.finditer(self.masked)]
+
+    @cached_property
+    def code_words(self) -> list[Word]:
+        """Identifier parts of inline code spans (``is_traning`` -> ``is``, ``traning``)."""
+        text = self.doc.text
+        return [
+            Word(m.group(), m.start(), m.end(), in_code=True)
+            for start, end in self.doc.code_spans
+            for m in _IDENTIFIER_PART.finditer(text, start, end)
+        ]
+
+
+def identifier_parts(word: Word) -> list[Word]:
+    """The lowercase-or-capitalised parts of an identifier word (snake_case, camelCase)."""
+    return [
+        Word(m.group(), word.start + m.start(), word.start + m.end(), word.in_code)
+        for m in _IDENTIFIER_PART.finditer(word.text)
+    ]
