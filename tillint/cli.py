@@ -94,6 +94,11 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes.")
 @click.option("--fail-level", type=click.Choice(SEVERITIES), help="Lowest failing severity.")
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--typos-engine",
+    type=click.Choice(["builtin", "languagetool"]),
+    help="Spelling engine (overrides [tool.tillint.typos] engine).",
+)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
 @click.option("--shard", callback=_parse_shard, help="Check only shard K of N (e.g. 2/4).")
 def check(
@@ -112,6 +117,7 @@ def check(
     jobs: int | None,
     fail_level: str | None,
     config_file: Path | None,
+    typos_engine: str | None,
     no_cache: bool,
     shard: Shard | None,
 ) -> None:
@@ -129,6 +135,7 @@ def check(
         jobs=jobs,
         fail_level=fail_level,
         config_file=config_file,
+        family_options={"typos": {"engine": typos_engine}} if typos_engine else {},
     )
     try:
         settings = load_settings(targets, overrides)

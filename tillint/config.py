@@ -93,6 +93,8 @@ class CliOverrides:
     jobs: int | None = None
     fail_level: str | None = None
     config_file: Path | None = None
+    # Family options set on the command line, e.g. {"typos": {"engine": "languagetool"}}.
+    family_options: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def available_cpus() -> int:
@@ -179,6 +181,13 @@ def _per_file_ignores(table: dict[str, Any], where: str) -> tuple[tuple[str, fro
     return tuple(entries)
 
 
+def _with_cli_options(table: dict[str, Any], cli: CliOverrides) -> dict[str, Any]:
+    merged = dict(table)
+    for family, options in cli.family_options.items():
+        merged[family] = {**table.get(family, {}), **options}
+    return merged
+
+
 def load_settings(paths: list[Path], cli: CliOverrides) -> Settings:
     """Resolve the settings for a run over ``paths``."""
     if cli.config_file is not None:
@@ -215,7 +224,7 @@ def load_settings(paths: list[Path], cli: CliOverrides) -> Settings:
         ),
         respect_gitignore=bool(table.get("respect-gitignore", True)),
         fail_level=fail_level,
-        options=validate_family_options(table, where),
+        options=validate_family_options(_with_cli_options(table, cli), where),
         cache_dir=root / cache_dir if cache_dir else root / ".tillint_cache",
         offline=cli.offline,
         fix=cli.fix,

@@ -64,13 +64,14 @@ def _is_regular_file(path: Path) -> bool:
 
 
 def _walk(top: Path, settings: Settings) -> Iterator[Path]:
-    specs = _enclosing_gitignores(top) if settings.respect_gitignore else []
+    # The .gitignore files that apply in each directory: its ancestors' plus its own.
+    inherited = {top: _enclosing_gitignores(top) if settings.respect_gitignore else []}
     for current, dirnames, filenames in os.walk(top, followlinks=False):
         directory = Path(current)
-        local = specs
+        local = inherited.pop(directory)
         if settings.respect_gitignore:
             own = _gitignore(directory)
-            local = [*specs, (directory, own)] if own else specs
+            local = [*local, (directory, own)] if own else local
         rel_dir = directory.relative_to(top).as_posix()
         prefix = "" if rel_dir == "." else rel_dir + "/"
         dirnames[:] = sorted(
@@ -80,6 +81,7 @@ def _walk(top: Path, settings: Settings) -> Iterator[Path]:
             and not (local and _ignored(directory / d, True, local))
             and not (directory / d).is_symlink()
         )
+        inherited.update((directory / d, local) for d in dirnames)
         for name in sorted(filenames):
             path = directory / name
             relative = prefix + name

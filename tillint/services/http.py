@@ -78,6 +78,7 @@ class ProbeResult:
     final_url: str | None = None
     anchors: frozenset[str] | None = None
     no_answer: bool = False
+    anchors_complete: bool = True  # False when the page was longer than the 64 KiB read
 
 
 class ConnectFailure(Exception):
@@ -163,6 +164,7 @@ class _Answer:
     final_url: str | None = None
     permanent: bool = False
     anchors: frozenset[str] | None = None
+    anchors_complete: bool = True
     retry_after: float | None = None
 
 
@@ -324,20 +326,25 @@ class LinkProber:
             answer.retry_after = _retry_after(response.headers.get("Retry-After"))
             content_type = response.headers.get("Content-Type", "html")
             if want_body and response.ok and "html" in content_type.lower():
-                answer.anchors = self._read_anchors(response, deadline)
+                answer.anchors, answer.anchors_complete = self._read_anchors(response, deadline)
             return answer
 
-    def _read_anchors(self, response: requests.Response, deadline: _Deadline) -> frozenset[str]:
+    def _read_anchors(
+        self, response: requests.Response, deadline: _Deadline
+    ) -> tuple[frozenset[str], bool]:
+        """The ids and names in the first 64 KiB, and whether that was the whole body."""
         body = b""
+        complete = False
         try:
             while len(body) < BODY_LIMIT and deadline.left() > 0:
                 chunk = response.raw.read1(BODY_LIMIT - len(body))
                 if not chunk:
+                    complete = True
                     break
                 body += chunk
         except (requests.RequestException, OSError, ValueError):
             pass
-        return _anchors_of(body, response.encoding)
+        return _anchors_of(body, response.encoding), complete
 
     def _result(self, url: str, answer: _Answer) -> ProbeResult:
         if answer.status is None:
@@ -347,7 +354,15 @@ class LinkProber:
         if answer.status < 300:
             outcome = REDIRECTED if answer.permanent else OK
             final = answer.final_url if answer.permanent else None
-            return ProbeResult(url, outcome, detail, answer.status, final, answer.anchors)
+            return ProbeResult(
+                url,
+                outcome,
+                detail,
+                answer.status,
+                final,
+                answer.anchors,
+                anchors_complete=answer.anchors_complete,
+            )
         outcome = BROKEN if answer.status in BROKEN_STATUSES else UNREACHABLE
         return ProbeResult(url, outcome, detail, answer.status, answer.final_url)
 

@@ -1,0 +1,178 @@
+"""Performance benchmark for issue 9: cold, warm, one-file, memory, scaling, peers.
+
+Usage:  python bench/perf.py [--corpus DIR] [--runs 5] [--skip-10x]
+
+Builds a 1x copy and a 10x copy of the corpus (default ../shared/corpus/jbranchaud-til) in a
+temporary directory and prints, for each target, the median wall time of ``--runs`` runs
+(after one warm-up) next to the floors measured in the same run: reading every file, and
+parsing every file with markdown-it-py in one and in two processes. Peer linters are timed
+when installed (markdownlint-cli2, pymarkdown, rumdl). Figures are printed, never asserted.
+Every tillint run is offline with the default rules (links and LanguageTool need the network).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpus" / "jbranchaud-til"
+TILLINT = [sys.executable, "-m", "tillint", "check", "--offline", "--quiet", "--exit-zero"]
+
+FLOOR_READ = """
+import os, sys
+for top, _, names in os.walk(sys.argv[1]):
+    for name in names:
+        if name.endswith('.md'):
+            open(os.path.join(top, name), 'rb').read()
+"""
+FLOOR_PARSE = """
+import os, sys
+from concurrent.futures import ProcessPoolExecutor
+from markdown_it import MarkdownIt
+
+def parse(paths):
+    md = MarkdownIt('commonmark')
+    for path in paths:
+        md.parse(open(path, encoding='utf-8', errors='replace').read())
+    return len(paths)
+
+paths = [os.path.join(t, n) for t, _, ns in os.walk(sys.argv[1]) for n in ns if n.endswith('.md')]
+jobs = int(sys.argv[2])
+if jobs == 1:
+    parse(paths)
+else:
+    with ProcessPoolExecutor(jobs) as pool:
+        list(pool.map(parse, [paths[i::jobs] for i in range(jobs)]))
+"""
+
+
+def timed(
+    command: list[str], cwd: Path, runs: int, before: Callable[[], None] | None = None
+) -> float:
+    """Median wall seconds of ``runs`` runs after one warm-up; ``before`` runs untimed each time."""
+    samples = []
+    for attempt in range(runs + 1):
+        if before:
+            before()
+        start = time.perf_counter()
+        subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        elapsed = time.perf_counter() - start
+        if attempt:
+            samples.append(elapsed)
+    return statistics.median(samples)
+
+
+def peak_rss_mib(command: list[str], cwd: Path) -> float:
+    """Largest resident set of any process of one run (the main process or a worker)."""
+    probe = (
+        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL,"
+        " stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe, *command], cwd=cwd, capture_output=True)
+    return int(out.stdout.decode().strip() or 0) / 1024
+
+
+def build(corpus: Path, target: Path, copies: int) -> Path:
+    for index in range(copies):
+        shutil.copytree(corpus, target / f"copy{index:02}", ignore=shutil.ignore_patterns(".git"))
+    (target / "tillint.toml").write_text("", encoding="utf-8")
+    return target
+
+
+def row(name: str, seconds: float, floor: float | None = None) -> None:
+    ratio = f"{seconds / floor:5.2f}x floor" if floor else ""
+    print(f"  {name:<52} {seconds:8.3f} s   {ratio}")
+
+
+def clear_cache(root: Path) -> Callable[[], None]:
+    return lambda: shutil.rmtree(root / ".tillint_cache", ignore_errors=True)
+
+
+def touch_one(root: Path) -> Callable[[], None]:
+    victim = next(root.rglob("*.md"))
+
+    def change() -> None:
+        with victim.open("a", encoding="utf-8") as handle:
+            handle.write("\nOne more line.\n")
+
+    return change
+
+
+def measure(label: str, root: Path, runs: int) -> dict[str, float]:
+    print(f"\n{label}: {sum(1 for _ in root.rglob('*.md'))} files")
+    figures = {
+        "read": timed([sys.executable, "-c", FLOOR_READ, str(root)], root, runs),
+        "parse1": timed([sys.executable, "-c", FLOOR_PARSE, str(root), "1"], root, runs),
+        "parse2": timed([sys.executable, "-c", FLOOR_PARSE, str(root), "2"], root, runs),
+    }
+    row("floor: read every file", figures["read"])
+    row("floor: markdown-it-py parse, 1 process", figures["parse1"])
+    row("floor: markdown-it-py parse, 2 processes", figures["parse2"])
+    figures["cold"] = timed([*TILLINT, "."], root, runs, clear_cache(root))
+    row("tillint cold (no cache, --jobs default)", figures["cold"], figures["parse2"])
+    figures["cold_j1"] = timed([*TILLINT, "--jobs", "1", "--no-cache", "."], root, runs)
+    row("tillint cold, --jobs 1", figures["cold_j1"], figures["parse1"])
+    figures["cold_j2"] = timed([*TILLINT, "--jobs", "2", "--no-cache", "."], root, runs)
+    row("tillint cold, --jobs 2", figures["cold_j2"], figures["parse2"])
+    subprocess.run([*TILLINT, "."], cwd=root, stdout=subprocess.DEVNULL)
+    figures["warm"] = timed([*TILLINT, "."], root, runs)
+    row("tillint warm (nothing changed)", figures["warm"])
+    figures["one_changed"] = timed([*TILLINT, "."], root, runs, touch_one(root))
+    row("tillint warm, one file changed", figures["one_changed"])
+    figures["rss"] = peak_rss_mib([*TILLINT, "--no-cache", "."], root)
+    print(f"  {'peak RSS of any process, cold':<52} {figures['rss']:8.1f} MiB")
+    print(f"  {'speed-up of 2 jobs over 1':<52} {figures['cold_j1'] / figures['cold_j2']:8.2f}x")
+    return figures
+
+
+def peers(root: Path, runs: int) -> None:
+    candidates = {
+        "markdownlint-cli2": ["markdownlint-cli2", "**/*.md"],
+        "pymarkdown": ["pymarkdown", "scan", "-r", "."],
+        "rumdl": ["rumdl", "check", "."],
+    }
+    for name, command in candidates.items():
+        if shutil.which(command[0]):
+            row(f"peer: {name}", timed(command, root, runs))
+        else:
+            print(f"  peer: {name:<46} not installed")
+
+
+def one_file(root: Path, runs: int) -> None:
+    small = root / "one.md"
+    small.write_text("# One\n\nA short note with a footnote.[^1]\n\n[^1]: Source.\n", "utf-8")
+    floor = timed([sys.executable, "-c", "import markdown_it"], root, runs)
+    row("floor: python start + import markdown_it", floor)
+    seconds = timed([*TILLINT, "one.md"], root, runs, clear_cache(root))
+    row("tillint check one.md, cold cache", seconds, floor)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--skip-10x", action="store_true")
+    args = parser.parse_args()
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"python {sys.version.split()[0]}, {cpus} CPUs, median of {args.runs} runs")
+    with tempfile.TemporaryDirectory(prefix="tillint-bench-") as tmp:
+        one = measure("1x", build(args.corpus, Path(tmp) / "1x", 1), args.runs)
+        peers(Path(tmp) / "1x", args.runs)
+        one_file(Path(tmp) / "1x", args.runs)
+        if not args.skip_10x:
+            ten = measure("10x", build(args.corpus, Path(tmp) / "10x", 10), args.runs)
+            peers(Path(tmp) / "10x", args.runs)
+            print(f"\n  10x / 1x cold wall time: {ten['cold'] / one['cold']:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Engine behaviour users notice: caching, sharding, workers, suppressions, discovery."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+BAD = "A claim.[^1] and[^ 2]\n\n[^3]: Unused.\n"
+
+
+def _tree(root: Path, count: int = 80) -> None:
+    for index in range(count):
+        folder = root / f"topic{index % 7}"
+        folder.mkdir(exist_ok=True)
+        text = BAD if index % 3 == 0 else "A claim.[^1]\n\n[^1]: Fine.\n"
+        (folder / f"note{index:03}.md").write_text(text, encoding="utf-8")
+
+
+def _json(*args: str) -> list[dict[str, object]]:
+    return list(json.loads(run_cli("check", "--format", "json", *args).output))
+
+
+def test_warm_run_gives_identical_output_and_sees_changes(in_tmp: Path) -> None:
+    _tree(in_tmp)
+    cold = run_cli("check", "--format", "concise", ".").output
+    assert (in_tmp / ".tillint_cache" / "results.sqlite").is_file()
+    assert run_cli("check", "--format", "concise", ".").output == cold
+    assert run_cli("check", "--format", "concise", "--no-cache", ".").output == cold
+    changed = in_tmp / "topic0" / "note000.md"
+    changed.write_text("Now clean.\n", encoding="utf-8")
+    warm = run_cli("check", "--format", "concise", ".").output
+    assert "topic0/note000.md" not in warm and "topic0/note000.md" in cold
+
+
+def test_cache_hit_after_touch_uses_content_digest(in_tmp: Path) -> None:
+    _tree(in_tmp, 5)
+    first = run_cli("check", "--format", "concise", ".").output
+    for path in in_tmp.rglob("*.md"):
+        os.utime(path, ns=(1, 1))
+    assert run_cli("check", "--format", "concise", ".").output == first
+
+
+def test_corrupt_cache_is_discarded_with_one_warning(in_tmp: Path) -> None:
+    _tree(in_tmp, 5)
+    expected = run_cli("check", "--format", "concise", ".").output
+    database = in_tmp / ".tillint_cache" / "results.sqlite"
+    for suffix in ("-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    database.write_bytes(b"this is not a database" * 100)
+    result = run_cli("check", "--format", "concise", ".")
+    assert result.output.count("discarded a corrupt result cache") == 1
+    assert expected in result.output
+    assert sqlite3.connect(database).execute("SELECT count(*) FROM results").fetchone()[0] == 5
+
+
+def test_shards_partition_the_files_and_agree_with_a_full_run(in_tmp: Path) -> None:
+    _tree(in_tmp)
+    full = _json("--no-cache", ".")
+    parts = [_json("--no-cache", "--shard", f"{k}/3", ".") for k in (1, 2, 3)]
+    assert all(parts)
+    merged = sorted(
+        (f for part in parts for f in part),
+        key=lambda f: (str(f["path"]), f["line"], f["column"], str(f["rule"])),
+    )
+    assert merged == full
+    assert run_cli("check", "--shard", "4/3", ".").exit_code == 2
+
+
+def test_output_is_identical_for_any_number_of_workers(in_tmp: Path) -> None:
+    _tree(in_tmp, 120)
+    one = run_cli("check", "--no-cache", "--jobs", "1", "--format", "json", ".").output
+    two = run_cli("check", "--no-cache", "--jobs", "2", "--format", "json", ".").output
+    assert one == two and len(json.loads(one)) == 120
+
+
+def test_inline_suppressions(in_tmp: Path) -> None:
+    (in_tmp / "a.md").write_text(
+        "x[^1]\n"
+        "<!-- tillint-disable-next-line FN001 -->\n"
+        "y[^2]\n"
+        "<!-- tillint-disable undefined-footnote -->\n"
+        "z[^3]\n"
+        "<!-- tillint-enable FN001 -->\n"
+        "w[^4] v[^5] <!-- tillint-disable-line FN -->\n"
+        "u[^6]\n"
+        "`<!-- tillint-disable -->`\n"
+        "t[^7]\n",
+        encoding="utf-8",
+    )
+    lines = [f["line"] for f in _json("a.md")]
+    assert lines == [1, 8, 10]
+    (in_tmp / "b.md").write_text("<!-- tillint-disable-file -->\nx[^1]\n", encoding="utf-8")
+    assert _json("b.md") == []
+
+
+def test_discovery_honours_gitignore_excludes_and_symlinks(in_tmp: Path) -> None:
+    (in_tmp / ".git").mkdir()
+    (in_tmp / ".gitignore").write_text("drafts/\n*.tmp.md\n", encoding="utf-8")
+    for name in ("posts/a.md", "drafts/b.md", "posts/c.tmp.md", "node_modules/d.md", "e.markdown"):
+        (in_tmp / name).parent.mkdir(parents=True, exist_ok=True)
+        (in_tmp / name).write_text("x[^1]\n", encoding="utf-8")
+    (in_tmp / "posts" / "notes.txt").write_text("x[^1]\n", encoding="utf-8")
+    os.symlink(in_tmp / "drafts", in_tmp / "posts" / "linked-dir")
+    paths = sorted({str(f["path"]) for f in _json(".")})
+    assert paths == ["e.markdown", "posts/a.md"]
+    # A file named explicitly is checked whatever the patterns say.
+    assert {str(f["path"]) for f in _json("drafts/b.md")} == {"drafts/b.md"}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifo_is_never_opened(in_tmp: Path) -> None:
+    os.mkfifo(in_tmp / "pipe.md")
+    (in_tmp / "ok.md").write_text("x[^1]\n", encoding="utf-8")
+    assert {str(f["path"]) for f in _json(".")} == {"ok.md"}

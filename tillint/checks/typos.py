@@ -1,0 +1,249 @@
+"""Typo rules (TY): known misspellings, unknown words, LanguageTool matches, repeated words.
+
+How the builtin engine decides (measured and tuned on ``../shared/corpus``, see
+``bench/typos.py``):
+
+1. Only prose is read (``typos_prose``); inline code only for TY001, at identifier parts.
+2. A token with a digit, an inner dot or a leading ``/ ~ . $ @ # _`` is a version, number,
+   dotted name, path or variable: skipped. snake_case and camelCase tokens are identifiers:
+   only their parts are looked up, and only in the misspelling list (TY001). ALL-CAPS words
+   (and their plurals) are acronyms: skipped. Words with non-English letters are skipped,
+   except an English word glued to Korean mojibake (``modaility\u00ec\u2122\u20ac``).
+3. TY001: the word is in codespell's list of known misspellings.
+4. TY002 candidates: words of at least ``min_length`` letters below Zipf 2.0 in wordfreq's
+   large English list, not in the project's vocabulary. A candidate is reported only if the
+   knowledge base uses it in fewer than ``corpus_min_files`` files (cross-file) and it is one
+   edit (two for long words) from a word that is much more likely: at least 100 times more
+   frequent in English, or used more often in the knowledge base, or, for an unknown word of
+   eight or more letters, any word of the English list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tillint.checks import CheckContext
+from tillint.checks.typos_lexicon import common_words, match_case, misspellings
+from tillint.checks.typos_neighbours import suggestions
+from tillint.checks.typos_prose import Prose, Word, identifier_parts
+from tillint.checks.typos_vocabulary import Vocabulary, project_vocabulary
+from tillint.document import Document
+from tillint.finding import Finding, Span
+
+KNOWN_ZIPF = 2.0
+MISSPELLING, UNKNOWN_WORD, LANGUAGETOOL, REPEATED_WORD = "TY001", "TY002", "TY003", "TY004"
+_SKIP_AFTER = frozenset("/~.$@#_\\")
+_MOJIBAKE_LEAD = "\u00ea\u00eb\u00ec\u00ed"  # cp1252 faces of Hangul's UTF-8 lead bytes
+_CAMEL = re.compile(r"[a-z][A-Z]")
+_ACRONYM = re.compile(r"[A-Z]{2,}s?")
+_LINE_GAP = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?")
+# Grammatical doublings ("I know that that is", "she had had enough").
+_ALLOWED_REPEATS = frozenset({"that", "had"})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A TY002 candidate, ready to become a finding once the corpus has been counted."""
+
+    word: str
+    span: Span
+    source_line: str
+
+
+@dataclass
+class TypoSummary:
+    """Per document: rare words with their counts, and the TY002 candidates."""
+
+    rare_words: Counter[str] = field(default_factory=Counter)
+    candidates: list[Candidate] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ClassifiedWord:
+    """A word to look up: ``word`` is the dictionary form, ``identifier`` means TY001 only."""
+
+    word: Word
+    lookup: str
+    identifier: bool
+
+
+def vocabulary(ctx: CheckContext) -> Vocabulary:
+    """The project's words: the ``words`` option plus the words file."""
+    options = ctx.options
+    words_file = ctx.settings.root / str(options.get("words_file") or ".tillint-words.txt")
+    return project_vocabulary(tuple(options.get("words") or ()), Path(words_file))
+
+
+def prose_of(doc: Document, ctx: CheckContext) -> Prose:
+    fields = frozenset(ctx.options.get("fields") or ("title", "description"))
+    return Prose(doc, fields)
+
+
+def classify(doc: Document, token: Word) -> Iterator[ClassifiedWord]:
+    """Split a token into words to look up, dropping numbers, paths, acronyms and the like."""
+    if token.in_code:
+        yield ClassifiedWord(token, token.text.lower(), identifier=True)
+        return
+    text = token.text
+    if token.start > 0 and doc.text[token.start - 1] in _SKIP_AFTER:
+        return
+    if "." in text or any(c.isdigit() for c in text):
+        return
+    if "_" in text:
+        yield from (ClassifiedWord(p, p.text.lower(), True) for p in identifier_parts(token))
+        return
+    offset = token.start
+    for part in re.split(r"([-/])", text):
+        word = _english_part(Word(part, offset, offset + len(part)))
+        offset += len(part)
+        if word is None:
+            continue
+        if _CAMEL.search(word.text):
+            yield from (ClassifiedWord(p, p.text.lower(), True) for p in identifier_parts(word))
+        elif not _ACRONYM.fullmatch(word.text):
+            yield ClassifiedWord(word, word.text.lower().replace("\u2019", "'"), False)
+
+
+def _english_part(part: Word) -> Word | None:
+    """The part without a possessive ``'s``; None when it is not an English word."""
+    text = part.text
+    if len(text) < 2 or text in "-/":
+        return None
+    if not text.isascii():
+        cut = next(i for i, c in enumerate(text) if not c.isascii())
+        if cut < 3 or text[cut] not in _MOJIBAKE_LEAD:
+            return None
+        text = text[:cut]
+    if text[-2:] in ("'s", "\u2019s"):
+        text = text[:-2]
+    return Word(text, part.start, part.start + len(text), part.in_code)
+
+
+def _words(doc: Document, prose: Prose) -> Iterator[ClassifiedWord]:
+    for token in prose.words:
+        yield from classify(doc, token)
+    for part in prose.code_words:
+        yield ClassifiedWord(part, part.text.lower(), identifier=True)
+
+
+def check(doc: Document, ctx: CheckContext) -> Iterator[Finding]:
+    """TY001 (known misspellings), TY004 (repeated words) and, when configured, TY003."""
+    if not doc.text:
+        return
+    prose = prose_of(doc, ctx)
+    accepted = vocabulary(ctx)
+    known = common_words(KNOWN_ZIPF)
+    typos = misspellings()
+    if ctx.enabled(MISSPELLING):
+        for item in _words(doc, prose):
+            if item.lookup in known or item.lookup not in typos or item.word.text in accepted:
+                continue
+            if item.identifier and len(item.lookup) < 4:
+                continue
+            yield _misspelling(doc, item)
+    if ctx.enabled(REPEATED_WORD):
+        yield from repeated_words(doc, prose)
+    if ctx.enabled(LANGUAGETOOL) and ctx.options.get("engine") == "languagetool":
+        from tillint.checks.typos_languagetool import languagetool_findings
+
+        yield from languagetool_findings(doc, prose, ctx, accepted)
+
+
+def _misspelling(doc: Document, item: ClassifiedWord) -> Finding:
+    entry = misspellings()[item.lookup]
+    corrections = [match_case(item.word.text, c) for c in entry.corrections]
+    listed = ", ".join(f"`{c}`" for c in corrections)
+    where = " in code" if item.word.in_code else ""
+    fix = None
+    if entry.fixable:
+        edit = doc.edit(item.word.start, item.word.end, corrections[0])
+        # Renaming an identifier inside code may not match the real API: not safe.
+        fix = doc.fix("unsafe" if item.word.in_code else "safe", edit)
+    return doc.finding(
+        MISSPELLING,
+        item.word.start,
+        item.word.end,
+        f"`{item.word.text}`{where} is a known misspelling of {listed}",
+        fix=fix,
+    )
+
+
+def repeated_words(doc: Document, prose: Prose) -> Iterator[Finding]:
+    """TY004: the same word twice in a row, also across one line break (not a blank line)."""
+    previous: Word | None = None
+    for token in prose.words:
+        current = token if token.text.isalpha() else None
+        if (
+            previous is not None
+            and current is not None
+            and current.text.lower() == previous.text.lower()
+            and current.text.lower() not in _ALLOWED_REPEATS
+            and _LINE_GAP.fullmatch(prose.masked, previous.end, current.start)
+        ):
+            fix = doc.fix("safe", doc.edit(previous.end, current.end, ""))
+            yield doc.finding(
+                REPEATED_WORD,
+                current.start,
+                current.end,
+                f"`{current.text}` is repeated; remove the second one",
+                fix=fix,
+            )
+        previous = current
+
+
+def summarize(doc: Document, ctx: CheckContext) -> TypoSummary:
+    """Rare words of the document with counts, and its TY002 candidates."""
+    summary = TypoSummary()
+    builtin = ctx.options.get("engine", "builtin") == "builtin"
+    if not doc.text or not builtin or not ctx.enabled(UNKNOWN_WORD):
+        return summary
+    known = common_words(KNOWN_ZIPF)
+    typos = misspellings()
+    accepted = vocabulary(ctx)
+    min_length = int(ctx.options.get("min_length", 4))
+    for item in _words(doc, prose_of(doc, ctx)):
+        if item.lookup in known or item.lookup in typos:
+            continue
+        summary.rare_words[item.lookup] += 1
+        if item.identifier or len(item.lookup) < min_length or item.word.text in accepted:
+            continue
+        span = doc.span(item.word.start, item.word.end)
+        summary.candidates.append(Candidate(item.word.text, span, doc.line_text(span.line)))
+    return summary
+
+
+def check_corpus(summaries: Mapping[str, Any], ctx: CheckContext) -> Iterator[Finding]:
+    """TY002: candidates the knowledge base uses in too few files and that look like typos."""
+    files: Counter[str] = Counter()
+    uses: Counter[str] = Counter()
+    for summary in summaries.values():
+        files.update(summary.rare_words.keys())
+        uses.update(summary.rare_words)
+    min_files = int(ctx.options.get("corpus_min_files", 2))
+    verdicts: dict[str, list[str]] = {}
+    for path, summary in summaries.items():
+        for candidate in summary.candidates:
+            lookup = candidate.word.lower().replace("\u2019", "'")
+            if files[lookup] >= min_files:
+                continue
+            if lookup not in verdicts:
+                verdicts[lookup] = suggestions(lookup, uses)
+            found = verdicts[lookup]
+            if found:
+                yield _unknown_word(path, candidate, found)
+
+
+def _unknown_word(path: str, candidate: Candidate, found: list[str]) -> Finding:
+    listed = ", ".join(f"`{match_case(candidate.word, s)}`" for s in found)
+    return Finding(
+        path=path,
+        span=candidate.span,
+        rule=UNKNOWN_WORD,
+        message=f"unknown word `{candidate.word}`; did you mean {listed}?",
+        source_line=candidate.source_line,
+    )
