@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import stat
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +22,21 @@ from tillint.config import Settings
 from tillint.errors import UsageError
 
 
+@cache
+def _glob_regex(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One compiled regex for a set of globs (a walk tests thousands of names against it)."""
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns))
+
+
 def _matches(relative: str, patterns: tuple[str, ...]) -> bool:
+    """Whether a glob matches the file name or the path relative to the walked directory."""
+    regex = _glob_regex(patterns)
+    if regex is None:
+        return False
     name = relative.rsplit("/", 1)[-1]
-    return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(relative, p) for p in patterns)
+    return regex.match(name) is not None or regex.match(relative) is not None
 
 
 def _gitignore(directory: Path) -> pathspec.PathSpec[Any] | None:
@@ -106,10 +120,15 @@ def discover(paths: list[Path], settings: Settings) -> list[Path]:
     return sorted(found, key=lambda p: p.as_posix())
 
 
+def relative_posix(path: Path, base: Path) -> str:
+    """POSIX path relative to ``base`` when below it, else absolute (string work: it is hot)."""
+    absolute = os.path.abspath(path)
+    prefix = os.path.join(str(base), "")
+    if absolute.startswith(prefix):
+        absolute = absolute[len(prefix) :]
+    return absolute.replace(os.sep, "/")
+
+
 def display_path(path: Path, cwd: Path) -> str:
     """POSIX path relative to the current directory when below it, else absolute."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(cwd).as_posix()
-    except ValueError:
-        return absolute.as_posix()
+    return relative_posix(path, cwd)

@@ -25,7 +25,7 @@ from tillint.cache import ResultCache, digest, run_fingerprint
 from tillint.catalog import load_catalog
 from tillint.checks import CheckContext, active_families, family_module, run_corpus_check
 from tillint.config import Settings
-from tillint.discover import discover, display_path
+from tillint.discover import discover, display_path, relative_posix
 from tillint.document import Document
 from tillint.finding import Finding, Span
 from tillint.fix import FileChangedError, applicable_fixes, apply_fixes, write_atomically
@@ -150,11 +150,7 @@ def lint_jobs(jobs: Sequence[tuple[Path, bool]], settings: Settings, cwd: Path) 
 
 def cache_key(path: Path, settings: Settings) -> str:
     """A file's cache key: its POSIX path relative to the project root (absolute if outside)."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(settings.root).as_posix()
-    except ValueError:
-        return absolute.as_posix()
+    return relative_posix(path, settings.root)
 
 
 def _cached_result(

@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from tillint.catalog import family_options
 from tillint.checks import CheckContext
 from tillint.checks.links_extract import SLUGGERS
 from tillint.errors import UsageError
@@ -63,25 +64,31 @@ class LinkOptions:
     raw: dict[str, Any]
     config_root: Path
 
+    def value(self, name: str) -> Any:
+        """The option's configured value, else its default from the rule catalogue."""
+        if name in self.raw:
+            return self.raw[name]
+        return family_options("links")[name].default
+
     @cached_property
     def exclude(self) -> tuple[re.Pattern[str], ...]:
-        return _regexes(list(self.raw.get("exclude", [])), "exclude")
+        return _regexes(list(self.value("exclude")), "exclude")
 
     @cached_property
     def exclude_files(self) -> tuple[re.Pattern[str], ...]:
-        return _regexes(list(self.raw.get("exclude_files", [])), "exclude_files")
+        return _regexes(list(self.value("exclude_files")), "exclude_files")
 
     @cached_property
     def accepted(self) -> tuple[tuple[re.Pattern[str], frozenset[int]], ...]:
-        return _accepted_statuses(dict(self.raw.get("accept", {})))
+        return _accepted_statuses(dict(self.value("accept")))
 
     @cached_property
     def headers(self) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
-        return _headers(dict(self.raw.get("headers", {})))
+        return _headers(dict(self.value("headers")))
 
     @property
     def anchor_style(self) -> str:
-        style = str(self.raw.get("anchor_style", "github"))
+        style = str(self.value("anchor_style"))
         if style not in SLUGGERS:
             known = ", ".join(sorted(SLUGGERS))
             raise UsageError(f"{WHERE}: 'anchor_style' must be one of {known}, not {style!r}")
@@ -90,24 +97,24 @@ class LinkOptions:
     @property
     def root(self) -> Path:
         """Where repo-root-absolute links (``/topic/file.md``) start."""
-        value = self.raw.get("root")
+        value = self.value("root")
         return self.config_root if value is None else (self.config_root / value)
 
     @property
     def schemes(self) -> frozenset[str]:
-        return frozenset(s.lower() for s in self.raw.get("schemes", ["http", "https"]))
+        return frozenset(s.lower() for s in self.value("schemes"))
 
     @property
     def route_keys(self) -> list[str]:
-        return list(self.raw.get("route_keys", ["path", "slug"]))
+        return list(self.value("route_keys"))
 
     @property
     def front_matter_url_keys(self) -> list[str]:
-        return list(self.raw.get("front_matter_url_keys", []))
+        return list(self.value("front_matter_url_keys"))
 
     @property
     def check_remote_anchors(self) -> bool:
-        return bool(self.raw.get("check_remote_anchors", True))
+        return bool(self.value("check_remote_anchors"))
 
     def excluded_file(self, display_path: str) -> bool:
         return any(p.search(display_path) for p in self.exclude_files)

@@ -1,0 +1,140 @@
+"""Local targets across the corpus: files, images, site routes and their anchors.
+
+A relative link (``../img/a.png``, ``other.md``) is resolved from the linking document's
+directory; a root-absolute one (``/git/foo.md``) from the ``root`` option (default: the
+directory of the configuration file), the way GitHub renders it. A root-absolute link that
+names no file may still be a site route declared in some document's front matter (``path``
+or ``slug``; a slug matches the route's last segment). Fragments into Markdown files are
+checked against that file's heading slugs and anchors; a Markdown file outside the checked
+set is read (at most ``MAX_TARGET_BYTES``) to learn them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote
+
+from tillint.checks.links import LinkSummary, anchor_found, link_kind, split_fragment
+from tillint.checks.links_extract import Link, extract_anchors
+from tillint.checks.links_options import LinkOptions
+from tillint.document import Document
+from tillint.finding import Finding
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+MAX_TARGET_BYTES = 5 * 1024 * 1024
+
+
+def _route_key(value: str) -> str:
+    return "/" + value.strip().strip("/")
+
+
+class _Corpus:
+    """Lookups over every summary: documents by file, by route and by slug."""
+
+    def __init__(self, summaries: Sequence[LinkSummary], options: LinkOptions) -> None:
+        self.options = options
+        self.root = options.root.absolute()
+        self.by_file = {os.path.normpath(s.file): s for s in summaries}
+        self.by_route: dict[str, LinkSummary] = {}
+        self.by_slug: dict[str, LinkSummary] = {}
+        for summary in summaries:
+            for route in summary.routes:
+                self.by_route.setdefault(_route_key(route), summary)
+                if "/" not in route.strip().strip("/"):
+                    self.by_slug.setdefault(route.strip().strip("/"), summary)
+
+    def route(self, path: str) -> LinkSummary | None:
+        key = _route_key(path)
+        found = self.by_route.get(key)
+        if found is None and key != "/":
+            found = self.by_slug.get(key.rsplit("/", 1)[-1])
+        return found
+
+    def anchors_of(self, file: str) -> frozenset[str] | None:
+        summary = self.by_file.get(file)
+        if summary is not None:
+            return summary.anchors
+        return _anchors_of_file(file, self.options.anchor_style)
+
+    def shown(self, file: str) -> str:
+        """A path for messages: relative to the root when inside it (the same on any machine)."""
+        relative = os.path.relpath(file, self.root)
+        return relative if not relative.startswith("..") else file
+
+
+@cache
+def _anchors_of_file(file: str, style: str) -> frozenset[str] | None:
+    try:
+        with open(file, "rb") as handle:
+            raw = handle.read(MAX_TARGET_BYTES + 1)
+    except OSError:
+        return None
+    if len(raw) > MAX_TARGET_BYTES:
+        return None
+    doc = Document(Path(file), file, raw)
+    return extract_anchors(doc, style) if not doc.decode_problem else None
+
+
+def _finding(summary: LinkSummary, link: Link, rule: str, message: str) -> Finding:
+    return Finding(
+        path=summary.display_path,
+        span=link.span,
+        rule=rule,
+        message=message,
+        source_line=link.source_line,
+    )
+
+
+def _strip_query(target: str) -> str:
+    return target.split("?", 1)[0]
+
+
+def _check_one(corpus: _Corpus, summary: LinkSummary, link: Link) -> Finding | None:
+    base, fragment = split_fragment(link.target)
+    path = unquote(_strip_query(base))
+    if not path:
+        return None
+    rooted = path.startswith("/")
+    start = corpus.root if rooted else Path(summary.file).parent
+    file = os.path.normpath(start / path.lstrip("/"))
+    if os.path.isdir(file):
+        return None
+    if os.path.exists(file):
+        if fragment and file.endswith(MARKDOWN_SUFFIXES):
+            return _missing_anchor(corpus, summary, link, fragment, file)
+        return None
+    routed = corpus.route(path) if rooted else None
+    if routed is not None:
+        if fragment and not anchor_found(fragment, routed.anchors):
+            message = f"no heading or anchor `#{fragment}` in {routed.display_path}"
+            return _finding(summary, link, "LK004", message)
+        return None
+    what = "image" if link.kind == "image" else "file"
+    where = "under the root" if rooted else "next to this file"
+    route_note = " and no document declares that route" if rooted else ""
+    message = f"no such {what} `{path}` {where} ({corpus.shown(file)}){route_note}"
+    return _finding(summary, link, "LK003", message)
+
+
+def _missing_anchor(
+    corpus: _Corpus, summary: LinkSummary, link: Link, fragment: str, file: str
+) -> Finding | None:
+    anchors = corpus.anchors_of(file)
+    if anchors is None or anchor_found(fragment, anchors):
+        return None
+    message = f"no heading or anchor `#{fragment}` in {corpus.shown(file)}"
+    return _finding(summary, link, "LK004", message)
+
+
+def check_local_links(summaries: Sequence[LinkSummary], options: LinkOptions) -> Iterator[Finding]:
+    """LK003 and LK004 for every link to a local file, image or route."""
+    corpus = _Corpus(summaries, options)
+    for summary in summaries:
+        for link in summary.links:
+            if link_kind(link.target) == "local":
+                finding = _check_one(corpus, summary, link)
+                if finding is not None:
+                    yield finding
