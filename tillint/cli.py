@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -20,7 +21,8 @@ from tillint.config import CliOverrides, Settings, load_settings
 from tillint.engine import Shard
 from tillint.errors import UsageError
 from tillint.finding import SEVERITIES, Finding
-from tillint.report import FORMATS, ReportContext, reporter
+from tillint.report import FORMATS, TERMINAL_FORMATS, ReportContext, reporter
+from tillint.report.routing import plan_reports
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -62,6 +64,14 @@ def _statistics(findings: list[Finding]) -> str:
     return "\n".join(rows) + ("\n" if rows else "")
 
 
+def _render(fmt: str, findings: list[Finding], context: ReportContext, quiet: bool) -> str:
+    """One report; the terminal formats end with the summary unless ``--quiet``."""
+    text = reporter(fmt)(findings, context)
+    if fmt in TERMINAL_FORMATS and not quiet:
+        text += ("\n" if text else "") + _summary(findings, context.fixes_applied) + "\n"
+    return text
+
+
 def _parse_shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Shard | None:
     if value is None:
         return None
@@ -83,8 +93,19 @@ def main() -> None:
 @click.option("--select", multiple=True, help="Rules to check (ids, prefixes, aliases, ALL).")
 @click.option("--extend-select", multiple=True, help="Rules to add to the selection.")
 @click.option("--ignore", multiple=True, help="Rules to skip.")
-@click.option("--format", "output_format", type=click.Choice(FORMATS), default=None)
-@click.option("--output-file", type=click.Path(path_type=Path), help="Write the report here.")
+@click.option(
+    "--format",
+    "output_formats",
+    type=click.Choice(FORMATS),
+    multiple=True,
+    help="Report format; repeat it to print one and write another to --output-file "
+    "(default: github inside GitHub Actions, else full).",
+)
+@click.option(
+    "--output-file",
+    type=click.Path(path_type=Path),
+    help="Write the last non-terminal --format here (the others are still printed).",
+)
 @click.option("--statistics", is_flag=True, help="Show the number of findings per rule.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
@@ -106,7 +127,7 @@ def check(
     select: tuple[str, ...],
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
-    output_format: str | None,
+    output_formats: tuple[str, ...],
     output_file: Path | None,
     statistics: bool,
     quiet: bool,
@@ -138,6 +159,7 @@ def check(
         family_options={"typos": {"engine": typos_engine}} if typos_engine else {},
     )
     try:
+        plan = plan_reports(output_formats, to_file=output_file is not None)
         settings = load_settings(targets, overrides)
         result = run(targets, settings, use_cache=not no_cache, shard=shard)
     except UsageError as exc:
@@ -145,17 +167,16 @@ def check(
         sys.exit(EXIT_ERROR)
     for problem in result.problems:
         click.echo(f"tillint: warning: {problem}", err=True)
-    fmt = output_format or "full"
-    stream = click.open_file(str(output_file), "w", encoding="utf-8") if output_file else None
-    color = stream is None and _use_color(sys.stdout)
-    context = ReportContext(color, result.files_checked, result.fixes_applied)
-    text = _statistics(result.findings) if statistics else reporter(fmt)(result.findings, context)
-    if fmt in ("full", "concise") and not quiet and not statistics:
-        text += ("\n" if text else "") + _summary(result.findings, result.fixes_applied) + "\n"
-    if stream is not None:
-        with stream:
-            stream.write(text)
+    context = ReportContext(False, result.files_checked, result.fixes_applied)
+    if output_file is not None and plan.file is not None:
+        with click.open_file(str(output_file), "w", encoding="utf-8") as stream:
+            stream.write(_render(plan.file, result.findings, context, quiet))
+    color = _use_color(sys.stdout)
+    terminal = replace(context, color=color)
+    if statistics:
+        click.echo(_statistics(result.findings), nl=False)
     else:
+        text = "".join(_render(fmt, result.findings, terminal, quiet) for fmt in plan.terminal)
         click.echo(text, nl=False, color=color)
     if result.internal_error:
         sys.exit(EXIT_ERROR)

@@ -1,17 +1,22 @@
 """Find the Markdown files to check: include/exclude globs, ``.gitignore``, no symlinked dirs.
 
 Files named on the command line are checked whatever their name; directories are walked
-without following directory symlinks. Only regular files are returned (a FIFO or a device is
-never opened), each once, in sorted order.
+without following directory symlinks. Only regular files are returned, each once, in sorted
+order. A matching path that must not be read is returned as a ``SkippedPath`` instead (reported
+as ``TL005 skipped-path``) and never opened: a FIFO, socket or device; a broken symbolic link or
+a link loop; a symbolic link whose target lies outside both the project root and the directory
+being walked (for a file named on the command line: its own directory), so a link such as
+``note.md -> /etc/passwd`` in an untrusted pull request is never read.
 """
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import re
 import stat
-from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +25,36 @@ import pathspec
 
 from tillint.config import Settings
 from tillint.errors import UsageError
+from tillint.finding import Finding, Span
+
+SKIPPED_PATH = "TL005"
+_FILE_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, "a directory"),
+)
+
+
+@dataclass(frozen=True)
+class SkippedPath:
+    """A path that matched but is not read, and why."""
+
+    path: Path
+    reason: str
+
+    def finding(self, shown: str) -> Finding:
+        """The ``TL005`` finding for this path, displayed as ``shown``."""
+        return Finding(shown, Span(1, 1, 1, 1), SKIPPED_PATH, f"not checked: {self.reason}")
+
+
+@dataclass
+class Discovery:
+    """The files a run checks and the matching paths it refuses to read, both sorted."""
+
+    files: list[Path] = field(default_factory=list)
+    skipped: list[SkippedPath] = field(default_factory=list)
 
 
 @cache
@@ -70,14 +105,52 @@ def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.PathSpec
     return False
 
 
-def _is_regular_file(path: Path) -> bool:
+def _printable(text: str) -> str:
+    """``text`` with control characters escaped: a link target must not drive a terminal."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
+def _inside(path: str, roots: tuple[str, ...]) -> bool:
+    return any(path == root or path.startswith(os.path.join(root, "")) for root in roots)
+
+
+def _link_refusal(path: Path, roots: tuple[str, ...]) -> str | None:
+    """Why a symbolic link must not be followed, or None when its target is a file inside."""
+    target = _printable(os.readlink(path))
     try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return False
+        info = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"symbolic link loop (via {target})"
+        return f"broken symbolic link to {target}"
+    if not _inside(os.path.realpath(path), roots):
+        return f"symbolic link to {target}, outside the checked directory and the project root"
+    return _kind_refusal(info.st_mode)
 
 
-def _walk(top: Path, settings: Settings) -> Iterator[Path]:
+def _kind_refusal(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _FILE_KINDS if test(mode)), "an unknown kind of file")
+    return f"{kind}, not a regular file"
+
+
+def _refusal(path: Path, roots: tuple[str, ...]) -> str | None:
+    """Why ``path`` must not be read, or None for a regular file that is safe to open.
+
+    A plain file costs one ``lstat``; only symbolic links are resolved.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            return _link_refusal(path, roots)
+    except OSError as exc:
+        return f"cannot inspect: {exc.strerror or type(exc).__name__}"
+    return _kind_refusal(mode)
+
+
+def _walk(top: Path, settings: Settings, found: Discovery) -> None:
+    roots = _roots(settings, top)
     # The .gitignore files that apply in each directory: its ancestors' plus its own.
     inherited = {top: _enclosing_gitignores(top) if settings.respect_gitignore else []}
     for current, dirnames, filenames in os.walk(top, followlinks=False):
@@ -103,21 +176,42 @@ def _walk(top: Path, settings: Settings) -> Iterator[Path]:
                 continue
             if local and _ignored(path, False, local):
                 continue
-            if _is_regular_file(path):
-                yield path
+            _add(path, roots, found)
 
 
-def discover(paths: list[Path], settings: Settings) -> list[Path]:
-    """The files a run over ``paths`` checks."""
-    found: dict[Path, None] = {}
+def _roots(settings: Settings, directory: Path) -> tuple[str, ...]:
+    """Where a symbolic link may point: the project root or the directory being checked."""
+    return (os.path.realpath(settings.root), os.path.realpath(directory))
+
+
+def _add(path: Path, roots: tuple[str, ...], found: Discovery) -> None:
+    reason = _refusal(path, roots)
+    if reason is None:
+        found.files.append(path)
+    else:
+        found.skipped.append(SkippedPath(path, reason))
+
+
+def find_files(paths: list[Path], settings: Settings) -> Discovery:
+    """The files a run over ``paths`` checks, and the matching paths it will not read."""
+    found = Discovery()
     for path in paths:
         if not path.exists() and not path.is_symlink():
             raise UsageError(f"{path}: no such file or directory")
-        if path.is_dir() and not path.is_symlink():
-            found.update(dict.fromkeys(_walk(path, settings)))
-        elif _is_regular_file(path):
-            found[path] = None
-    return sorted(found, key=lambda p: p.as_posix())
+        roots = _roots(settings, path.absolute().parent)
+        if path.is_dir() and (not path.is_symlink() or _inside(os.path.realpath(path), roots)):
+            _walk(path, settings, found)
+        else:
+            _add(path, roots, found)
+    found.files = sorted(dict.fromkeys(found.files), key=lambda p: p.as_posix())
+    unique = {skipped.path: skipped for skipped in found.skipped}
+    found.skipped = sorted(unique.values(), key=lambda s: s.path.as_posix())
+    return found
+
+
+def discover(paths: list[Path], settings: Settings) -> list[Path]:
+    """The files a run over ``paths`` checks (``find_files`` also says what was skipped)."""
+    return find_files(paths, settings).files
 
 
 def relative_posix(path: Path, base: Path) -> str:

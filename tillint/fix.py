@@ -1,13 +1,21 @@
 """Apply fixes: non-overlapping edits, written atomically, nothing outside the edited spans.
 
 A file is rewritten through a temporary file in its own directory that is fsynced and renamed
-over the original (keeping its mode, writing through symlinks), so a reader sees the old or the
-new file, never a partial one. A file that changed on disk since it was read is not written.
+over the original, so a reader (or a process killed mid-write) sees the old or the new file,
+never a partial one. The rename goes to the symbolic link's target, so a link stays a link; the
+file keeps its mode (and its owner, where the process may set it), its BOM, its encoding
+(UTF-8: other encodings are never fixed) and its line-ending style: a newline an edit inserts
+into a CRLF file is written as CRLF. A file that changed on disk since it was read, or is no
+longer a regular file, is not written.
 """
 
 from __future__ import annotations
 
+import bisect
+import errno
 import os
+import re
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,29 +23,68 @@ from pathlib import Path
 from tillint.document import UTF8_BOM
 from tillint.finding import Edit, Finding, Fix
 
+_BARE_LF = re.compile(r"(?<!\r)\n")
+
 
 class FileChangedError(Exception):
     """The file on disk is not the one the fixes were computed for."""
 
 
 def applicable_fixes(findings: Iterable[Finding], unsafe: bool) -> list[Fix]:
+    """The fixes of ``findings`` that may be applied: safe ones, and unsafe ones if allowed."""
     return [
         f.fix for f in findings if f.fix is not None and (f.fix.applicability == "safe" or unsafe)
     ]
 
 
-def apply_fixes(text: str, fixes: list[Fix]) -> tuple[str, int]:
-    """Apply every fix whose edits overlap no earlier fix; returns (new text, fixes applied)."""
+def apply_fixes(text: str, fixes: list[Fix], newline: str = "\n") -> tuple[str, int]:
+    """Apply every fix whose edits overlap no earlier fix; returns (new text, fixes applied).
+
+    Fixes are taken in order of their first edit; one that overlaps an accepted edit is left
+    for the next round. The text is rebuilt in one pass (linear in its size, however many
+    edits). With ``newline="\\r\\n"``, bare ``\\n`` in inserted content becomes ``\\r\\n``.
+    """
     accepted: list[Edit] = []
     applied = 0
-    for fix in sorted(fixes, key=lambda f: min((e.start, e.end) for e in f.edits)):
-        if any(_overlaps(edit, other) for edit in fix.edits for other in accepted):
+    for fix in sorted(fixes, key=_first_edit):
+        if any(_overlaps(edit, other) for edit in fix.edits for other in _near(accepted, edit)):
             continue
-        accepted.extend(fix.edits)
+        for edit in fix.edits:
+            bisect.insort(accepted, edit, key=_edit_order)
         applied += 1
-    for edit in sorted(accepted, key=lambda e: (e.start, e.end), reverse=True):
-        text = text[: edit.start] + edit.content + text[edit.end :]
-    return text, applied
+    pieces: list[str] = []
+    position = 0
+    for edit in accepted:
+        pieces.append(text[position : edit.start])
+        pieces.append(_BARE_LF.sub("\r\n", edit.content) if newline == "\r\n" else edit.content)
+        position = edit.end
+    pieces.append(text[position:])
+    return "".join(pieces), applied
+
+
+def _first_edit(fix: Fix) -> tuple[int, int]:
+    return min((_edit_order(edit) for edit in fix.edits), default=(0, 0))
+
+
+def _edit_order(edit: Edit) -> tuple[int, int]:
+    return edit.start, edit.end
+
+
+def _near(accepted: list[Edit], edit: Edit) -> list[Edit]:
+    """The accepted edits (sorted by start) that could overlap ``edit``: a bisected window."""
+    low, high = 0, len(accepted)
+    while low < high:
+        middle = (low + high) // 2
+        if accepted[middle].end < edit.start:
+            low = middle + 1
+        else:
+            high = middle
+    window = []
+    for other in accepted[max(0, low - 1) :]:
+        if other.start > edit.end:
+            break
+        window.append(other)
+    return window
 
 
 def _overlaps(a: Edit, b: Edit) -> bool:
@@ -46,28 +93,60 @@ def _overlaps(a: Edit, b: Edit) -> bool:
     return a.start < b.end and b.start < a.end
 
 
+def _current_bytes(target: Path) -> tuple[bytes, os.stat_result]:
+    """The file's bytes now, read without blocking; refuses anything but a regular file."""
+    fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise FileChangedError(f"{target}: no longer a regular file; not written")
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    return b"".join(chunks), info
+
+
 def write_atomically(path: Path, text: str, bom: bool, expected: bytes) -> None:
-    """Replace the file's content with ``text`` (UTF-8, BOM kept) if it still holds ``expected``."""
+    """Replace the file's content with ``text`` (UTF-8, BOM kept) if it still holds ``expected``.
+
+    Raises ``FileChangedError`` when the file no longer holds ``expected``, ``OSError`` when
+    it cannot be written; in both cases the original file is untouched.
+    """
     target = Path(os.path.realpath(path))
-    if target.read_bytes() != expected:
+    current, info = _current_bytes(target)
+    if current != expected:
         raise FileChangedError(f"{path}: file changed on disk since it was read; not written")
     data = (UTF8_BOM if bom else b"") + text.encode("utf-8")
-    mode = os.stat(target).st_mode & 0o7777
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
+        _copy_ownership(temporary, info)
+        os.chmod(temporary, stat.S_IMODE(info.st_mode))
         os.replace(temporary, target)
-    except BaseException:
+    except BaseException:  # an interrupt too: never leave the temporary file behind
         Path(temporary).unlink(missing_ok=True)
         raise
     _fsync_directory(target.parent)
 
 
+def _copy_ownership(temporary: str, info: os.stat_result) -> None:
+    """Give the new file the original's owner and group when allowed (root, or same user)."""
+    if not hasattr(os, "chown"):
+        return
+    try:
+        os.chown(temporary, info.st_uid, info.st_gid)
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EACCES):
+            raise
+
+
 def _fsync_directory(directory: Path) -> None:
+    """Make the rename durable; a no-op where directories cannot be opened (Windows)."""
     try:
         fd = os.open(directory, os.O_RDONLY)
     except OSError:

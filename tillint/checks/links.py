@@ -27,6 +27,7 @@ from tillint.checks.links_options import LinkOptions, link_options
 from tillint.document import Document
 from tillint.finding import Finding
 
+_BAD_HOST_CHARACTER = re.compile(r"[\s%<>\"{}|\\^`\[\]]")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 # Fragments that are not element ids: SPA routes (#/x, #!x) and text fragments (#:~:text=).
 _NOT_AN_ID = ("/", "!", ":~:")
@@ -79,15 +80,16 @@ def links_of(doc: Document, options: LinkOptions) -> list[Link]:
     return [link for link in links if not options.excluded_target(link.target)]
 
 
-def malformed_reason(target: str, schemes: frozenset[str]) -> str | None:
-    """Why a link target cannot work, or None."""
+def malformed_reason(target: str, schemes: frozenset[str], written: str = "") -> str | None:
+    """Why a link target cannot work, or None. ``written``: the target as the author wrote it."""
+    written = written or target
     if not target.strip():
         return "empty link target"
     kind = link_kind(target)
     if kind == "scheme":
         scheme = target.split(":", 1)[0]
         if scheme.lower() not in schemes:
-            return f"unknown scheme `{scheme}:` in `{target}`"
+            return f"unknown scheme `{scheme}:` in `{written}`"
         return None
     if kind != "external":
         return None
@@ -95,21 +97,31 @@ def malformed_reason(target: str, schemes: frozenset[str]) -> str | None:
         parts = urlsplit(target if not target.startswith("//") else "https:" + target)
         port = parts.port
     except ValueError as exc:
-        return f"bad URL `{target}`: {exc}"
+        return f"bad URL `{written}`: {exc}"
     if not parts.hostname or (port is not None and port == 0):
-        return f"bad URL `{target}`: no host"
+        return f"bad URL `{written}`: no host"
+    if _BAD_HOST_CHARACTER.search(parts.hostname):
+        return f"bad URL `{written}`: `{parts.hostname}` is not a host name"
     return None
 
 
-def check(doc: Document, ctx: CheckContext) -> Iterator[Finding]:
-    """LK007 (malformed links) and LK004 for same-file fragments of one document."""
+def check(doc: Document, ctx: CheckContext) -> list[Finding]:
+    """LK007 (malformed links) and LK004 for same-file fragments of one document.
+
+    A reference definition used several times is reported once, at its destination.
+    """
     options = link_options(ctx)
     if options.excluded_file(doc.display_path):
-        return
+        return []
+    return list(dict.fromkeys(_local_findings(doc, options)))
+
+
+def _local_findings(doc: Document, options: LinkOptions) -> Iterator[Finding]:
     links = links_of(doc, options)
     anchors = extract_anchors(doc, options.anchor_style) if links else frozenset()
     for link in links:
-        reason = malformed_reason(link.target, options.schemes)
+        written = doc.text[link.start : link.end] if link.exact else link.target
+        reason = malformed_reason(link.target, options.schemes, written)
         if reason is not None:
             yield doc.finding("LK007", link.start, link.end, reason)
         elif link_kind(link.target) == "fragment":
@@ -139,15 +151,23 @@ def summarize(doc: Document, ctx: CheckContext) -> LinkSummary:
 
 
 def check_corpus(summaries: Mapping[str, Any], ctx: CheckContext) -> Iterable[Finding]:
-    """LK003/LK004 across files and, unless ``--offline``, the external URL rules."""
+    """LK003/LK004 across files and, unless ``--offline``, the external URL rules.
+
+    A reference definition used several times is reported once, at its destination.
+    """
     from tillint.checks.links_local import check_local_links
 
     options = link_options(ctx)
     typed = [s for s in summaries.values() if isinstance(s, LinkSummary)]
-    findings = list(check_local_links(typed, options))
-    externals = [(s, link) for s in typed for link in s.links if link_kind(link.target) == "external"]
+    findings = list(dict.fromkeys(check_local_links(typed, options)))
+    externals = [
+        (summary, link)
+        for summary in typed
+        for link in summary.links
+        if link_kind(link.target) == "external"
+    ]
     if externals and not ctx.offline:
         from tillint.checks.links_external import check_external_links
 
         findings.extend(check_external_links(externals, options, ctx.settings.cache_dir))
-    return findings
+    return list(dict.fromkeys(findings))

@@ -189,7 +189,8 @@ def _html_links(doc: Document) -> Iterator[Link]:
         for value, value_start, value_end in _attribute_values(
             doc, _HTML_URL_ATTRIBUTE, start, end
         ):
-            yield _make_link(doc, html.unescape(value).strip(), value_start, value_end, True, "html")
+            target = html.unescape(value).strip()
+            yield _make_link(doc, target, value_start, value_end, True, "html")
 
 
 def front_matter_values(doc: Document, keys: list[str]) -> Iterator[tuple[str, int, int]]:

@@ -115,7 +115,7 @@ def _check_one(corpus: _Corpus, summary: LinkSummary, link: Link) -> Finding | N
     what = "image" if link.kind == "image" else "file"
     where = "under the root" if rooted else "next to this file"
     route_note = " and no document declares that route" if rooted else ""
-    message = f"no such {what} `{path}` {where} ({corpus.shown(file)}){route_note}"
+    message = f"no such {what} `{path}` {where}{route_note}"
     return _finding(summary, link, "LK003", message)
 
 

@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from tillint.checks import CheckContext
-from tillint.checks.typos_lexicon import common_words, match_case, misspellings
-from tillint.checks.typos_neighbours import suggestions
+from tillint.checks.typos_lexicon import frequencies, match_case, misspellings
+from tillint.checks.typos_neighbours import NearbyWords, suggestions
 from tillint.checks.typos_prose import Prose, Word, identifier_parts
 from tillint.checks.typos_vocabulary import Vocabulary, project_vocabulary
 from tillint.document import Document
@@ -39,11 +39,11 @@ KNOWN_ZIPF = 2.0
 MISSPELLING, UNKNOWN_WORD, LANGUAGETOOL, REPEATED_WORD = "TY001", "TY002", "TY003", "TY004"
 _SKIP_AFTER = frozenset("/~.$@#_\\")
 _MOJIBAKE_LEAD = "\u00ea\u00eb\u00ec\u00ed"  # cp1252 faces of Hangul's UTF-8 lead bytes
-_CAMEL = re.compile(r"[a-z][A-Z]")
+_CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
 _ACRONYM = re.compile(r"[A-Z]{2,}s?")
 _LINE_GAP = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?")
 # Grammatical doublings ("I know that that is", "she had had enough").
-_ALLOWED_REPEATS = frozenset({"that", "had"})
+_ALLOWED_REPEATS = frozenset({"that", "had", "bye", "blah", "ha", "so"})
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class Candidate:
     word: str
     span: Span
     source_line: str
+    nearby: tuple[str, ...]  # words of the same document one edit away
 
 
 @dataclass
@@ -92,21 +93,27 @@ def classify(doc: Document, token: Word) -> Iterator[ClassifiedWord]:
     text = token.text
     if token.start > 0 and doc.text[token.start - 1] in _SKIP_AFTER:
         return
-    if "." in text or any(c.isdigit() for c in text):
+    if "." in text or any(c.isdigit() for c in text) or _in_expression(doc.text, token):
         return
     if "_" in text:
         yield from (ClassifiedWord(p, p.text.lower(), True) for p in identifier_parts(token))
         return
     offset = token.start
-    for part in re.split(r"([-/])", text):
+    parts = re.split(r"([-/])", text)
+    for part in parts:
         word = _english_part(Word(part, offset, offset + len(part)))
         offset += len(part)
-        if word is None:
-            continue
+        if word is None or (len(parts) > 1 and len(word.text) < 4):
+            continue  # "add-ons", "and/or": short parts of joined words are not looked up
         if _CAMEL.search(word.text):
             yield from (ClassifiedWord(p, p.text.lower(), True) for p in identifier_parts(word))
         elif not _ACRONYM.fullmatch(word.text):
             yield ClassifiedWord(word, word.text.lower().replace("\u2019", "'"), False)
+
+
+def _in_expression(text: str, token: Word) -> bool:
+    """``nway\\*kshot``: a word joined to an escaped ``*`` is a formula, not prose."""
+    return text[token.start - 2 : token.start] == "\\*" or text[token.end : token.end + 2] == "\\*"
 
 
 def _english_part(part: Word) -> Word | None:
@@ -124,34 +131,67 @@ def _english_part(part: Word) -> Word | None:
     return Word(text, part.start, part.start + len(text), part.in_code)
 
 
-def _words(doc: Document, prose: Prose) -> Iterator[ClassifiedWord]:
-    for token in prose.words:
-        yield from classify(doc, token)
-    for part in prose.code_words:
-        yield ClassifiedWord(part, part.text.lower(), identifier=True)
+def _uncommon_tokens(
+    prose: Prose, frequency: dict[str, float], threshold: float, typos: Mapping[str, Any]
+) -> Iterator[Word]:
+    for match in prose.tokens():
+        text = match.group()
+        lowered = text.lower()
+        if frequency.get(lowered, 0.0) >= threshold and lowered not in typos:
+            continue  # the fast path: most words are common English words
+        yield Word(text, match.start(), match.end())
+    yield from prose.code_words
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One document's prose and its uncommon words, computed once for check and summarize."""
+
+    doc: Document
+    prose: Prose
+    words: list[ClassifiedWord]  # words below KNOWN_ZIPF or on the misspelling list
+
+
+_last_analysis: list[Analysis] = []
+
+
+def analyse(doc: Document, ctx: CheckContext) -> Analysis:
+    """The document's prose and uncommon words (the last document's are kept)."""
+    if _last_analysis and _last_analysis[0].doc is doc:
+        return _last_analysis[0]
+    prose = prose_of(doc, ctx)
+    frequency = frequencies()
+    threshold = 10 ** (KNOWN_ZIPF - 9)
+    typos = misspellings()
+    words = []
+    for token in _uncommon_tokens(prose, frequency, threshold, typos):
+        for item in classify(doc, token):
+            if frequency.get(item.lookup, 0.0) < threshold or item.lookup in typos:
+                words.append(item)
+    _last_analysis[:] = [Analysis(doc, prose, words)]
+    return _last_analysis[0]
 
 
 def check(doc: Document, ctx: CheckContext) -> Iterator[Finding]:
     """TY001 (known misspellings), TY004 (repeated words) and, when configured, TY003."""
     if not doc.text:
         return
-    prose = prose_of(doc, ctx)
+    analysis = analyse(doc, ctx)
     accepted = vocabulary(ctx)
-    known = common_words(KNOWN_ZIPF)
     typos = misspellings()
     if ctx.enabled(MISSPELLING):
-        for item in _words(doc, prose):
-            if item.lookup in known or item.lookup not in typos or item.word.text in accepted:
+        for item in analysis.words:
+            if item.lookup not in typos or item.word.text in accepted:
                 continue
             if item.identifier and len(item.lookup) < 4:
                 continue
             yield _misspelling(doc, item)
     if ctx.enabled(REPEATED_WORD):
-        yield from repeated_words(doc, prose)
+        yield from repeated_words(doc, analysis.prose)
     if ctx.enabled(LANGUAGETOOL) and ctx.options.get("engine") == "languagetool":
         from tillint.checks.typos_languagetool import languagetool_findings
 
-        yield from languagetool_findings(doc, prose, ctx, accepted)
+        yield from languagetool_findings(doc, analysis.prose, ctx, accepted)
 
 
 def _misspelling(doc: Document, item: ClassifiedWord) -> Finding:
@@ -175,25 +215,17 @@ def _misspelling(doc: Document, item: ClassifiedWord) -> Finding:
 
 def repeated_words(doc: Document, prose: Prose) -> Iterator[Finding]:
     """TY004: the same word twice in a row, also across one line break (not a blank line)."""
-    previous: Word | None = None
-    for token in prose.words:
-        current = token if token.text.isalpha() else None
-        if (
-            previous is not None
-            and current is not None
-            and current.text.lower() == previous.text.lower()
-            and current.text.lower() not in _ALLOWED_REPEATS
-            and _LINE_GAP.fullmatch(prose.masked, previous.end, current.start)
-        ):
-            fix = doc.fix("safe", doc.edit(previous.end, current.end, ""))
-            yield doc.finding(
-                REPEATED_WORD,
-                current.start,
-                current.end,
-                f"`{current.text}` is repeated; remove the second one",
-                fix=fix,
-            )
-        previous = current
+    for previous, current in prose.repeated_words():
+        if current.text.lower() in _ALLOWED_REPEATS:
+            continue
+        fix = doc.fix("safe", doc.edit(previous.end, current.end, ""))
+        yield doc.finding(
+            REPEATED_WORD,
+            current.start,
+            current.end,
+            f"`{current.text}` is repeated; remove the second one",
+            fix=fix,
+        )
 
 
 def summarize(doc: Document, ctx: CheckContext) -> TypoSummary:
@@ -202,18 +234,20 @@ def summarize(doc: Document, ctx: CheckContext) -> TypoSummary:
     builtin = ctx.options.get("engine", "builtin") == "builtin"
     if not doc.text or not builtin or not ctx.enabled(UNKNOWN_WORD):
         return summary
-    known = common_words(KNOWN_ZIPF)
     typos = misspellings()
     accepted = vocabulary(ctx)
     min_length = int(ctx.options.get("min_length", 4))
-    for item in _words(doc, prose_of(doc, ctx)):
-        if item.lookup in known or item.lookup in typos:
+    analysis = analyse(doc, ctx)
+    nearby = NearbyWords(match.group().lower() for match in analysis.prose.tokens())
+    for item in analysis.words:
+        if item.lookup in typos:
             continue
         summary.rare_words[item.lookup] += 1
         if item.identifier or len(item.lookup) < min_length or item.word.text in accepted:
             continue
         span = doc.span(item.word.start, item.word.end)
-        summary.candidates.append(Candidate(item.word.text, span, doc.line_text(span.line)))
+        line = doc.line_text(span.line)
+        summary.candidates.append(Candidate(item.word.text, span, line, nearby(item.lookup)))
     return summary
 
 
@@ -225,15 +259,16 @@ def check_corpus(summaries: Mapping[str, Any], ctx: CheckContext) -> Iterator[Fi
         files.update(summary.rare_words.keys())
         uses.update(summary.rare_words)
     min_files = int(ctx.options.get("corpus_min_files", 2))
-    verdicts: dict[str, list[str]] = {}
+    verdicts: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     for path, summary in summaries.items():
         for candidate in summary.candidates:
             lookup = candidate.word.lower().replace("\u2019", "'")
             if files[lookup] >= min_files:
                 continue
-            if lookup not in verdicts:
-                verdicts[lookup] = suggestions(lookup, uses)
-            found = verdicts[lookup]
+            key = (lookup, candidate.nearby)
+            if key not in verdicts:
+                verdicts[key] = suggestions(lookup, candidate.nearby, uses)
+            found = verdicts[key]
             if found:
                 yield _unknown_word(path, candidate, found)
 

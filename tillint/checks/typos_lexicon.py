@@ -66,12 +66,14 @@ def frequencies() -> dict[str, float]:
     return wordfreq.get_frequency_dict("en", wordlist="large")  # type: ignore[no-any-return]
 
 
-@cache
-def common_words(min_zipf: float) -> frozenset[str]:
-    """Words at or above a Zipf frequency that are not known misspellings: the fast path."""
-    threshold = 10 ** (min_zipf - 9)
-    typos = misspellings()
-    return frozenset(w for w, f in frequencies().items() if f >= threshold and w not in typos)
+def is_common(word: str, min_zipf: float) -> bool:
+    """Whether a lowercase word is at least ``min_zipf`` frequent and no known misspelling."""
+    frequency = frequencies().get(word)
+    return (
+        frequency is not None
+        and frequency >= 10 ** (min_zipf - 9)
+        and word not in misspellings()
+    )
 
 
 def zipf(word: str) -> float:
@@ -90,7 +92,8 @@ def edits1(word: str) -> set[str]:
     return set(deletes + transposes + replaces + inserts)
 
 
-def _deletes(word: str) -> set[str]:
+def deletes(word: str) -> set[str]:
+    """Every string one deletion away."""
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
@@ -101,7 +104,7 @@ def _deletion_index() -> dict[str, tuple[str, ...]]:
     index: dict[str, list[str]] = {}
     for word, frequency in frequencies().items():
         if frequency >= threshold and len(word) >= _DISTANCE_TWO_MIN_LENGTH - 1 and word.isalpha():
-            for variant in _deletes(word) | {word}:
+            for variant in deletes(word) | {word}:
                 index.setdefault(variant, []).append(word)
     return {variant: tuple(words) for variant, words in index.items()}
 
@@ -131,8 +134,8 @@ def distance_two_neighbours(word: str) -> set[str]:
         return set()
     index = _deletion_index()
     found: set[str] = set()
-    for first in _deletes(word) | {word}:
-        for variant in _deletes(first) | {first}:
+    for first in deletes(word) | {word}:
+        for variant in deletes(first) | {first}:
             found.update(index.get(variant, ()))
     return {w for w in found if w != word and damerau_distance(word, w) <= 2}
 

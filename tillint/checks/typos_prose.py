@@ -34,6 +34,11 @@ _REFERENCE_DEFINITION = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S+", re.MULT
 _FOOTNOTE_LABEL = re.compile(r"\[\^[^\]\n]*\]")
 _HTML = re.compile(r"<!--.*?-->|</?[A-Za-z][^>\n]*>|<[a-z][a-z0-9+.\-]*:[^>\s]*>", re.DOTALL)
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
+_REPEATED_WORD = re.compile(
+    rf"(?<![{_WORD_CHAR}_'\u2019.\-/])([A-Za-z]+)(?=\s)[ \t]*(?:\r?\n[ \t]*)?"
+    rf"(?=[A-Za-z])(\1)(?![{_WORD_CHAR}_]|['\u2019.\-/][{_WORD_CHAR}])",
+    re.IGNORECASE,
+)
 _FRONT_MATTER_FIELD = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$",
                                  re.MULTILINE)
 
@@ -127,10 +132,23 @@ class Prose:
         ]
         self.masked = apply_mask(without_math, markup)
 
-    @cached_property
-    def words(self) -> list[Word]:
+    def tokens(self) -> Iterator[re.Match[str]]:
         """Prose tokens in text order (identifier-like tokens included, unsplit)."""
-        return [Word(m.group(), m.start(), m.end()) for m in TOKEN.finditer(self.masked)]
+        return TOKEN.finditer(self.masked)
+
+    @property
+    def words(self) -> list[Word]:
+        """Prose tokens as words (slower than ``tokens``: for tools and tests)."""
+        return [Word(m.group(), m.start(), m.end()) for m in self.tokens()]
+
+    def repeated_words(self) -> Iterator[tuple[Word, Word]]:
+        """Pairs of the same word twice in a row, across at most one line break."""
+        for match in _REPEATED_WORD.finditer(self.masked):
+            first, second = match.span(1), match.span(2)
+            yield (
+                Word(match.group(1), *first),
+                Word(match.group(2), *second),
+            )
 
     @cached_property
     def code_words(self) -> list[Word]:

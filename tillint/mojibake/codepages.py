@@ -23,8 +23,13 @@ class Codepage:
     undefined: frozenset[int]
 
 
+# The soft hyphen (0xAD) is invisible, and editors and web forms strip it: it is lost as
+# surely as the bytes a codepage has no character for.
+SOFT_HYPHEN = 0xAD
+
+
 def _undefined_bytes(codec: str) -> frozenset[int]:
-    missing = set()
+    missing = {SOFT_HYPHEN}
     for byte in range(0x80, 0x100):
         try:
             bytes([byte]).decode(codec)
@@ -40,6 +45,11 @@ def _byte_map(codecs: tuple[str, ...]) -> dict[str, int]:
             char = bytes([byte]).decode(codec, "ignore")
             if char:
                 mapping.setdefault(char, byte)
+    # "Sloppy" decoders keep an undefined byte as the C1 control of the same number.
+    decoded = set(mapping.values())
+    for byte in range(0x80, 0xA0):
+        if byte not in decoded:
+            mapping.setdefault(chr(byte), byte)
     return mapping
 
 

@@ -47,7 +47,11 @@ BROKEN_STATUSES = frozenset({404, 410})
 _ANCHOR = re.compile(r"""\s(?:id|name)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 Resolver = Callable[..., list[tuple[Any, ...]]]
 
-OK, REDIRECTED, BROKEN, UNREACHABLE, BLOCKED = "ok", "redirected", "broken", "unreachable", "blocked"
+OK = "ok"
+REDIRECTED = "redirected"
+BROKEN = "broken"
+UNREACHABLE = "unreachable"
+BLOCKED = "blocked"
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ class ProbeOptions:
     retries: int = 2
     backoff: float = 0.5
     max_retry_after: float = 10.0
-    max_concurrency: int = 16
+    max_concurrency: int = 32
     max_per_host: int = 4
     allow_private: bool = False
     headers: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # URL prefix -> headers
@@ -239,8 +243,7 @@ class LinkProber:
     def probe(self, url: str, want_anchors: bool = False) -> ProbeResult:
         """Ask one URL (without fragment) until it answers, fails for good or time is up."""
         deadline = _Deadline(time.monotonic() + self.options.timeout)
-        with self._host_limit(url):
-            answer = self._ask_with_retries(url, want_anchors, deadline)
+        answer = self._ask_with_retries(url, want_anchors, deadline)
         return self._result(url, answer)
 
     def _host_limit(self, url: str) -> threading.Semaphore:
@@ -254,13 +257,15 @@ class LinkProber:
         method = "GET" if want_anchors else "HEAD"
         attempt, timeouts = 0, 0
         while True:
-            answer = self._follow(url, method, want_anchors, deadline)
+            # The host's slot is held per attempt, not while waiting to retry.
+            with self._host_limit(url):
+                answer = self._follow(url, method, want_anchors, deadline)
             if method == "HEAD" and answer.status in HEAD_REFUSED:
                 method = "GET"
                 continue
             transient = answer.failure in ("refused", "unreachable", "read-timeout", "timeout")
             if answer.status is not None:
-                transient = answer.status == 429 or answer.status >= 500
+                transient = answer.status == 429 or 500 <= answer.status < 600
             if answer.failure in ("read-timeout", "timeout"):
                 timeouts += 1
             if not transient or attempt >= self.options.retries or timeouts > 1:
