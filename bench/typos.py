@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import shutil
 import sys
 import tempfile
@@ -28,13 +29,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tillint.checks import CheckContext  # noqa: E402
-from tillint.checks.typos import classify, prose_of  # noqa: E402
-from tillint.checks.typos_lexicon import match_case, misspellings, zipf  # noqa: E402
-from tillint.config import Settings, validate_family_options  # noqa: E402
-from tillint.document import Document  # noqa: E402
-from tillint.engine import run  # noqa: E402
-from tillint.finding import Finding  # noqa: E402
+from tillint.checks import CheckContext
+from tillint.checks.typos import classify, prose_of
+from tillint.checks.typos_lexicon import match_case, misspellings, zipf
+from tillint.config import Settings, validate_family_options
+from tillint.document import Document
+from tillint.engine import run
+from tillint.finding import Finding
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "jbranchaud-til"
 RULES = frozenset({"TY001", "TY002", "TY004"})
@@ -72,6 +73,7 @@ GENUINE = {
     ("javascript/test-timing-based-code-with-jest-fake-timers.md", "efficently"),
     ("javascript/write-a-javascript-object-to-a-json-file.md", "conver"),
     ("jj/find-system-wide-config-file-for-user.md", "commond"),
+    ("mac/add-a-bunch-of-cli-utilities-with-coreutils.md", "ons"),
     ("mac/capture-screenshot-to-clipboard-from-cli.md", "Screenshoot"),
     ("mac/keyboard-shortcuts-for-interacting-with-text-areas.md", "shorcuts"),
     ("mac/prevent-sleep-with-the-caffeinate-command.md", "programatically"),
@@ -160,10 +162,17 @@ def settings_for(root: Path, jobs: int) -> Settings:
     return Settings(root=root, selected=RULES, options=options, offline=True, jobs=jobs)
 
 
-def lint(root: Path, jobs: int) -> tuple[list[Finding], float]:
-    started = time.perf_counter()
-    findings = run([root], settings_for(root, jobs), cwd=root).findings
-    return findings, time.perf_counter() - started
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished worker processes."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def lint(root: Path, jobs: int) -> tuple[list[Finding], float, float]:
+    """Findings, wall seconds and CPU seconds of one uncached run over ``root``."""
+    started, cpu = time.perf_counter(), _cpu_seconds()
+    findings = run([root], settings_for(root, jobs), cwd=root, use_cache=False).findings
+    return findings, time.perf_counter() - started, _cpu_seconds() - cpu
 
 
 def prose_words(doc: Document, settings: Settings) -> Iterator[tuple[int, int, str]]:
@@ -205,12 +214,14 @@ def held_out_typo(word: str, rng: random.Random) -> str | None:
     return None
 
 
-def inject(root: Path, kind: str, samples: int, rng: random.Random) -> dict[tuple[str, int, int], str]:
+def inject(
+    root: Path, kind: str, samples: int, rng: random.Random
+) -> dict[tuple[str, int, int], str]:
     """Write one typo into each of ``samples`` files; return (path, line, column) -> typo."""
     by_correction: dict[str, list[str]] = {}
-    for typo, entry in misspellings().items():
-        if len(entry.corrections) == 1 and typo.isalpha() and len(typo) >= 4:
-            by_correction.setdefault(entry.corrections[0], []).append(typo)
+    for listed, entry in misspellings().items():
+        if len(entry.corrections) == 1 and listed.isalpha() and len(listed) >= 4:
+            by_correction.setdefault(entry.corrections[0], []).append(listed)
     settings = settings_for(root, 1)
     files = sorted(root.rglob("*.md"))
     rng.shuffle(files)
@@ -223,10 +234,11 @@ def inject(root: Path, kind: str, samples: int, rng: random.Random) -> dict[tupl
         words = list(prose_words(doc, settings))
         rng.shuffle(words)
         for start, end, text in words:
-            if kind == "listed":
-                typo = listed_typo(text, by_correction, rng)
-            else:
-                typo = held_out_typo(text, rng)
+            typo = (
+                listed_typo(text, by_correction, rng)
+                if kind == "listed"
+                else held_out_typo(text, rng)
+            )
             if typo and typo.lower() not in used:
                 used.add(typo.lower())
                 path.write_text(doc.text[:start] + typo + doc.text[end:], encoding="utf-8")
@@ -241,7 +253,7 @@ def recall(kind: str, samples: int, seed: int, jobs: int, show: bool) -> None:
         root = Path(tmp) / "corpus"
         shutil.copytree(CORPUS, root)
         expected = inject(root, kind, samples, random.Random(seed))
-        findings, _ = lint(root, jobs)
+        findings, _, _ = lint(root, jobs)
     found = {(f.path, f.span.line, f.span.column) for f in findings if f.rule != "TY004"}
     missed = [label for key, label in expected.items() if key not in found]
     hits = len(expected) - len(missed)
@@ -251,19 +263,23 @@ def recall(kind: str, samples: int, seed: int, jobs: int, show: bool) -> None:
 
 
 def false_positives(jobs: int, show: bool) -> None:
-    findings, elapsed = lint(CORPUS, jobs)
+    findings, elapsed, cpu = lint(CORPUS, jobs)
     settings = settings_for(CORPUS, 1)
     words = sum(
         sum(1 for _ in prose_words(Document(p, "", p.read_bytes()), settings))
         for p in CORPUS.rglob("*.md")
     )
-    genuine, wrong = [], []
+    genuine: list[str] = []
+    wrong: list[str] = []
     for finding in findings:
         path = finding.path
         line = finding.source_line
         word = line[finding.span.column - 1 : finding.span.end_column - 1]
         (genuine if (path, word) in GENUINE else wrong).append(f"{path}:{finding.span.line} {word}")
-    print(f"whole-corpus typo pass: {elapsed:.2f} s with {jobs} job(s), {len(findings)} findings")
+    print(
+        f"whole-corpus typo pass: {elapsed:.2f} s wall, {cpu:.2f} s CPU, {jobs} job(s), "
+        f"{len(findings)} findings"
+    )
     print(f"prose words: {words}; genuine typos found: {len(genuine)}")
     rate = len(wrong) / words * 10_000
     print(f"false positives: {len(wrong)} = {rate:.2f} per 10,000 prose words")

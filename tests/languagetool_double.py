@@ -73,7 +73,9 @@ def _segments(form: dict[str, str]) -> list[tuple[str, bool, str]]:
     if "data" in form:
         annotation = json.loads(form["data"])["annotation"]
         return [
-            (a["markup"], True, a.get("interpretAs", "")) if "markup" in a else (a["text"], False, "")
+            (a["markup"], True, a.get("interpretAs", ""))
+            if "markup" in a
+            else (a["text"], False, "")
             for a in annotation
         ]
     return [(form.get("text", ""), False, "")]
@@ -91,28 +93,56 @@ def check(form: dict[str, str]) -> list[dict[str, Any]]:
         if markup:
             words.extend((w, position, position + len(text)) for w in reading.split())
         else:
-            words.extend((m.group(), position + m.start(), position + m.end())
-                         for m in _WORD.finditer(text))
+            words.extend(
+                (m.group(), position + m.start(), position + m.end()) for m in _WORD.finditer(text)
+            )
             for spaces in re.finditer(r"(?<=\S)  +(?=\S)", text):
                 start = position + spaces.start()
-                matches.append(_match(full, start, position + spaces.end(), "WHITESPACE_RULE",
-                                      "TYPOGRAPHY", "Possible typo: you repeated a whitespace",
-                                      " "))
+                matches.append(
+                    _match(
+                        full,
+                        start,
+                        position + spaces.end(),
+                        "WHITESPACE_RULE",
+                        "TYPOGRAPHY",
+                        "Possible typo: you repeated a whitespace",
+                        " ",
+                    )
+                )
         position += len(text)
-    markup_spans = [(s, s + len(t)) for s, (t, m, _) in zip(_starts(segments), segments) if m]
+    markup_spans = [
+        (s, s + len(t)) for s, (t, m, _) in zip(_starts(segments), segments, strict=True) if m
+    ]
     for index, (word, start, end) in enumerate(words):
         if any(s <= start < e for s, e in markup_spans):
             continue
         correction = SPELLING.get(word.lower())
         if correction:
             value = correction.capitalize() if word[0].isupper() else correction
-            matches.append(_match(full, start, end, "MORFOLOGIK_RULE_EN_US", "TYPOS",
-                                  "Possible spelling mistake found.", value))
+            matches.append(
+                _match(
+                    full,
+                    start,
+                    end,
+                    "MORFOLOGIK_RULE_EN_US",
+                    "TYPOS",
+                    "Possible spelling mistake found.",
+                    value,
+                )
+            )
         following = words[index + 1][0] if index + 1 < len(words) else ""
         if word.lower() == "a" and following[:1].lower() in "aeiou" and following:
-            matches.append(_match(full, start, end, "EN_A_VS_AN", "GRAMMAR",
-                                  "Use “an” instead of ‘a’ if the following word starts with a "
-                                  "vowel sound.", "an"))
+            matches.append(
+                _match(
+                    full,
+                    start,
+                    end,
+                    "EN_A_VS_AN",
+                    "GRAMMAR",
+                    "Use “an” instead of ‘a’ if the following word starts with a vowel sound.",
+                    "an",
+                )
+            )
     kept = [m for m in matches if m["rule"]["id"] not in disabled]
     return sorted(kept, key=lambda m: (m["offset"], m["rule"]["id"]))
 
@@ -127,7 +157,7 @@ def _starts(segments: list[tuple[str, bool, str]]) -> Iterator[int]:
 class _Handler(BaseHTTPRequestHandler):
     server: LanguageToolDouble
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def _reply(self, status: int, body: Any) -> None:
@@ -139,13 +169,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         if urlparse(self.path).path == "/v2/languages":
             self._reply(200, LANGUAGES)
         else:
             self._reply(404, "Error: unknown path")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         if urlparse(self.path).path != "/v2/check":
             self._reply(404, "Error: unknown path")
             return
@@ -155,16 +185,25 @@ class _Handler(BaseHTTPRequestHandler):
         language = form.get("language", "")
         codes = {lang["longCode"] for lang in LANGUAGES} | {lang["code"] for lang in LANGUAGES}
         if language != "auto" and language not in codes:
-            self._reply(400, f"Error: '{language}' is not a language code known to "
-                             "LanguageTool. Supported language codes are: en, en-US, en-GB, de")
+            self._reply(
+                400,
+                f"Error: '{language}' is not a language code known to "
+                "LanguageTool. Supported language codes are: en, en-US, en-GB, de",
+            )
             return
         code = "en-US" if language in ("auto", "en") else language
-        self._reply(200, {
-            "software": {"name": "LanguageTool", "version": "6.4", "apiVersion": 1},
-            "language": {"name": code, "code": code,
-                         "detectedLanguage": {"name": code, "code": code, "confidence": 0.9}},
-            "matches": check(form),
-        })
+        self._reply(
+            200,
+            {
+                "software": {"name": "LanguageTool", "version": "6.4", "apiVersion": 1},
+                "language": {
+                    "name": code,
+                    "code": code,
+                    "detectedLanguage": {"name": code, "code": code, "confidence": 0.9},
+                },
+                "matches": check(form),
+            },
+        )
 
 
 class LanguageToolDouble(ThreadingHTTPServer):

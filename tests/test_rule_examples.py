@@ -12,6 +12,7 @@ from tillint.catalog import Example, Rule, load_catalog
 from tillint.checks import ENGINE_FAMILY
 from tillint.config import Settings, validate_family_options
 from tillint.engine import run
+from tests.conftest import REPO
 
 # Examples are evaluated on a fixed day so future-date examples stay future.
 EXAMPLE_TODAY = date(2026, 11, 24)
@@ -44,8 +45,13 @@ def _run_example(rule: Rule, example: Example, root: Path, fix: bool) -> list[tu
     )
     if fix:
         settings = replace(settings, fix=True, unsafe_fixes=True)
-    result = run([target], settings, cwd=root)
-    return [(f.span.line, f.span.column) for f in result.findings if f.rule == rule.id]
+    others = [root / name for name in example.files]
+    result = run([target, *others], settings, cwd=root)
+    return [
+        (f.span.line, f.span.column)
+        for f in result.findings
+        if f.rule == rule.id and f.path == example.path
+    ]
 
 
 @pytest.mark.parametrize(
@@ -54,6 +60,9 @@ def _run_example(rule: Rule, example: Example, root: Path, fix: bool) -> list[tu
     ids=[f"{rule.id}-{kind}-{index}" for rule, kind, index, _ in _cases()],
 )
 def test_example(rule: Rule, kind: str, index: int, example: Example, tmp_path: Path) -> None:
+    if example.runner is not None:
+        assert (REPO / example.runner).is_file(), f"{rule.id}: no runner {example.runner}"
+        pytest.skip(f"needs a server: run by {example.runner}")
     found = _run_example(rule, example, tmp_path, fix=False)
     assert found == (list(example.findings) if kind == "fail" else [])
     if example.fixed is not None:

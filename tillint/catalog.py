@@ -67,6 +67,8 @@ class Example:
     """A documented case: the file (``text``, or raw bytes given as ``hex``) with family
     ``options``, the expected (line, column) of this rule's findings, the expected text after
     ``--fix --unsafe-fixes`` (``fixed``), the file name (``path``) and other ``files`` of the run.
+    ``runner`` names the test module that runs an example needing a server (a loopback HTTP
+    site, a LanguageTool double); the generic example test leaves those to it.
     """
 
     raw: bytes
@@ -75,6 +77,7 @@ class Example:
     fixed: str | None = None
     path: str = "example.md"
     files: dict[str, str] = field(default_factory=dict)
+    runner: str | None = None
 
     @property
     def text(self) -> str:
@@ -120,6 +123,7 @@ def _example(data: dict[str, Any], where: str) -> Example:
         fixed=data.get("fixed"),
         path=str(data.get("path", "example.md")),
         files={str(k): str(v) for k, v in (data.get("files") or {}).items()},
+        runner=data.get("runner"),
     )
 
 

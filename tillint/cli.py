@@ -25,6 +25,7 @@ from tillint.report import FORMATS, TERMINAL_FORMATS, ReportContext, reporter
 from tillint.report.routing import plan_reports
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+LANGUAGETOOL_RULE = "TY003"
 
 
 def _selectors(values: tuple[str, ...]) -> list[str]:
@@ -161,6 +162,9 @@ def check(
     try:
         plan = plan_reports(output_formats, to_file=output_file is not None)
         settings = load_settings(targets, overrides)
+        service_error = _languagetool_problem(settings)
+        if service_error:  # the other rules carry on; the run still ends with exit code 2
+            settings = replace(settings, selected=settings.selected - {LANGUAGETOOL_RULE})
         result = run(targets, settings, use_cache=not no_cache, shard=shard)
     except UsageError as exc:
         click.echo(f"tillint: error: {exc}", err=True)
@@ -178,10 +182,25 @@ def check(
     else:
         text = "".join(_render(fmt, result.findings, terminal, quiet) for fmt in plan.terminal)
         click.echo(text, nl=False, color=color)
-    if result.internal_error:
+    if service_error:
+        click.echo(f"tillint: error: {service_error}", err=True)
+    if result.internal_error or service_error:
         sys.exit(EXIT_ERROR)
     if _fails(result.findings, settings) and not exit_zero:
         sys.exit(EXIT_FINDINGS)
+
+
+def _languagetool_problem(settings: Settings) -> str | None:
+    """Why the selected LanguageTool rule cannot run (no server, no local LanguageTool)."""
+    if LANGUAGETOOL_RULE not in settings.selected or settings.offline:
+        return None
+    from tillint.services.languagetool import ensure_available
+
+    try:
+        ensure_available(settings.family_options("typos"))
+    except UsageError as exc:
+        return str(exc)
+    return None
 
 
 def _rule_row(rule: Rule) -> dict[str, object]:
@@ -240,3 +259,25 @@ def explain(rule_id: str) -> None:
         click.echo("## Example (fails)\n\n```markdown\n" + example.text.rstrip("\n") + "\n```\n")
     for example in rule.pass_examples[:1]:
         click.echo("## Example (passes)\n\n```markdown\n" + example.text.rstrip("\n") + "\n```")
+
+
+@main.group()
+def words() -> None:
+    """Manage the project's vocabulary (the typos words file)."""
+
+
+@words.command("add")
+@click.argument("new_words", nargs=-1, required=True)
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False))
+def words_add(new_words: tuple[str, ...], config_file: Path | None) -> None:
+    """Add WORDS to the words file, kept sorted and unique."""
+    from tillint.checks.typos_words import add_words
+
+    try:
+        settings = load_settings([Path(".")], CliOverrides(config_file=config_file))
+    except UsageError as exc:
+        click.echo(f"tillint: error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    words_file = settings.root / settings.family_options("typos")["words_file"]
+    added = add_words(words_file, list(new_words))
+    click.echo(f"added {added} word{'s' if added != 1 else ''} to {words_file}")

@@ -140,6 +140,11 @@ def lint_jobs(jobs: Sequence[tuple[Path, bool]], settings: Settings, cwd: Path) 
     import multiprocessing  # only runs with many files pay for importing these
     from concurrent.futures import ProcessPoolExecutor
 
+    for family in active_families(settings.selected):
+        module = family_module(family)
+        if hasattr(module, "prepare"):  # load shared data once, before the workers fork
+            module.prepare(settings)
+
     chunksize = max(1, min(64, len(jobs) // (settings.jobs * 8)))
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(

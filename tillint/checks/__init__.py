@@ -7,6 +7,9 @@ says ``family: <family>``. A family module provides:
     a small picklable summary of the document for cross-file rules.
 ``check_corpus(summaries, ctx) -> Iterable[Finding]`` (optional)
     the cross-file check, given every document's summary keyed by display path.
+``prepare(settings) -> None`` (optional)
+    load large read-only data (dictionaries, models) in the parent process before worker
+    processes fork, so each worker shares it instead of loading it again.
 
 Checks may emit findings for rules that are not selected; the engine filters them, but
 ``ctx.enabled(rule_id)`` lets a check skip work nobody asked for.

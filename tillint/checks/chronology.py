@@ -86,9 +86,9 @@ def _zero_padding_expected(markers: list[DateMarker], setting: str) -> bool:
 
 
 def _date_problem(written: WrittenDate, options: ChronologyOptions, pad: bool) -> str:
-    accepted = [name for name in FORMATS if name in options.date_formats]
+    accepted = [f"`{name}`" for name in FORMATS if name in options.date_formats]
     if written.format not in options.date_formats:
-        return f"{written.text} is not written in an accepted date format ({', '.join(accepted)})"
+        return f"{written.text} is not written in an accepted date format: {', '.join(accepted)}"
     if written.value is None:
         return f"{written.text} is not a real date"
     if pad and written.padded is False:

@@ -20,8 +20,19 @@ FORMATS = (DOT, DASH, SLASH, KOREAN, MONTH_FIRST, DAY_FIRST)
 _NUMERIC_FORMATS = {".": DOT, "-": DASH, "/": SLASH}
 
 _MONTH_NAMES = (
-    "january february march april may june july august september october november december"
-).split()
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 _MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, start=1)}
 _MONTHS.update({name[:3]: number for name, number in list(_MONTHS.items())})
 _MONTHS["sept"] = 9

@@ -34,8 +34,11 @@ _CHOICES = {
 }
 # A line that is only a date, optionally emphasised, with trailing blanks or a hard break.
 _MARKER_LINE = re.compile(r"[ \t]{0,3}(?P<em>[*_]{0,3})(?P<body>[^*_]+?)(?P=em)[ \t]*\\?\r?")
-# Cheap test before parsing: some line of the file looks like a date marker.
-_MARKER_HINT = re.compile(rf"^[ \t]{{0,3}}[*_]{{0,3}}{DATE_LIKE}[*_]{{0,3}}[ \t]*\\?\r?$", re.M | re.I)
+# Cheap test before parsing: some line of the file looks like a date marker. It is searched in
+# "\n" + text: a literal first character and the lookahead make it several times faster.
+_MARKER_HINT = re.compile(
+    rf"\n[ \t]{{0,3}}[*_]{{0,3}}(?=[\dA-Za-z]){DATE_LIKE}[*_]{{0,3}}[ \t]*\\?\r?$", re.M | re.I
+)
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,7 @@ def _entry_level(found: list[tuple[Heading, DateMarker | None]], options: Chrono
 
 def find_chronicle(doc: Document, options: ChronologyOptions) -> Chronicle:
     """The document's entries (none when no line looks like a date marker)."""
-    if not _MARKER_HINT.search(doc.text) and not options.explicit_entries:
+    if not options.explicit_entries and not _MARKER_HINT.search("\n" + doc.text):
         return Chronicle((), dated=False)
     pattern = options.heading_pattern
     found = _headings(doc)

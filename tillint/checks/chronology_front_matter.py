@@ -48,7 +48,8 @@ def _scalar_values(doc: Document) -> dict[str, ScalarValue]:
             start += 1
         else:
             text = re.split(r"[ \t]+#", raw, maxsplit=1)[0].rstrip()
-        values.setdefault(match.group("key"), ScalarValue(match.group("key"), text, start, start + len(text)))
+        key = match.group("key")
+        values.setdefault(key, ScalarValue(key, text, start, start + len(text)))
     return values
 
 

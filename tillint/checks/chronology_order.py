@@ -9,8 +9,10 @@ least number of entries that must move.
 The fix sorts the group's *units* stably by date. A unit is a dated entry together with the
 entries without a (real) date that follow it, which stay attached to it; entries before the
 group's first dated entry stay in place. Units are moved as whole text, from the heading line
-to the line before the next entry heading, so no byte inside an entry changes and text before
-the first entry and after the last one stays where it is. A group whose entries are not
+to the last non-blank line before the next entry heading, so no byte inside an entry changes;
+the blank lines between units stay where they are (so an entry moved away from the end of the
+file does not run into the next heading), and text before the first entry and after the last
+one stays where it is. A group whose entries are not
 adjacent (another heading of the entry level or above sits between them) gets no fix.
 """
 
@@ -19,7 +21,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import groupby, pairwise
 
 from tillint.checks.chronology_entries import Entry
 from tillint.document import Document
@@ -80,19 +82,38 @@ def order_findings(
     """CH001 findings (each carrying the group's reorder fix when the group is adjacent)."""
     sign = 1 if order == "ascending" else -1
     for group in _groups(entries, scope):
-        dated = [
-            DatedEntry(entry, sign * entry.day.toordinal()) for entry in group if entry.day
-        ]
+        dated = [DatedEntry(entry, sign * entry.day.toordinal()) for entry in group if entry.day]
         kept = in_order_positions([d.key for d in dated])
         if all(kept):
             continue
-        fix = _reorder_fix(doc, group, dated)
+        # The stable sort of the dated entries: where each one belongs.
+        ranked = sorted(range(len(dated)), key=lambda i: dated[i].key)
+        rank_of = {index: rank for rank, index in enumerate(ranked)}
+        fix = _reorder_fix(doc, group, dated, ranked)
+        hint = _reversed_order_hint([d.key for d in dated], order)
         for index, keep in enumerate(kept):
             if not keep:
-                yield _finding(doc, dated, index, fix)
+                target = _target(dated, ranked, rank_of[index]) + hint
+                yield _finding(doc, dated, index, target, fix)
 
 
-def _finding(doc: Document, dated: list[DatedEntry], index: int, fix: Fix | None) -> Finding:
+def _reversed_order_hint(keys: list[int], order: str) -> str:
+    """A hint when the whole group is consistently in the other order (three entries or more)."""
+    if len(keys) < 3 or not all(in_order_positions([-key for key in keys])):
+        return ""
+    other = "descending" if order == "ascending" else "ascending"
+    return f' (all entries here are in {other} order: set `order = "{other}"` if intended)'
+
+
+def _target(dated: list[DatedEntry], ranked: list[int], rank: int) -> str:
+    if rank:
+        return f"move the entry after {dated[ranked[rank - 1]].label}"
+    return f"move the entry before {dated[ranked[1]].label}"
+
+
+def _finding(
+    doc: Document, dated: list[DatedEntry], index: int, target: str, fix: Fix | None
+) -> Finding:
     moved = dated[index]
     assert moved.entry.marker is not None
     above = next((d for d in reversed(dated[:index]) if d.key > moved.key), None)
@@ -101,12 +122,6 @@ def _finding(doc: Document, dated: list[DatedEntry], index: int, fix: Fix | None
     else:
         below = next(d for d in dated[index + 1 :] if d.key < moved.key)
         where = f"comes before {below.label}"
-    ranked = sorted(range(len(dated)), key=lambda i: dated[i].key)
-    rank = ranked.index(index)
-    if rank:
-        target = f"move the entry after {dated[ranked[rank - 1]].label}"
-    else:
-        target = f"move the entry before {dated[ranked[1]].label}"
     marker = moved.entry.marker
     return doc.finding(
         "CH001",
@@ -117,25 +132,35 @@ def _finding(doc: Document, dated: list[DatedEntry], index: int, fix: Fix | None
     )
 
 
-def _reorder_fix(doc: Document, group: list[Entry], dated: list[DatedEntry]) -> Fix | None:
-    if any(before.end != after.start for before, after in zip(group, group[1:])):
+def _reorder_fix(
+    doc: Document, group: list[Entry], dated: list[DatedEntry], ranked: list[int]
+) -> Fix | None:
+    if any(before.end != after.start for before, after in pairwise(group)):
         return None
     first = group.index(dated[0].entry)
-    units: list[tuple[int, str]] = []
+    unit_texts: list[str] = []
     for entry in group[first:]:
+        text = doc.text[entry.start : entry.end]
         if entry.day:
-            units.append((0, doc.text[entry.start : entry.end]))
+            unit_texts.append(text)
         else:
-            units[-1] = (0, units[-1][1] + doc.text[entry.start : entry.end])
-    units = [(d.key, text) for d, (_, text) in zip(dated, units)]
-    newline = doc.newline
-    texts = [text if text.endswith("\n") else text + newline for _, text in sorted(units, key=_key)]
-    reordered = "".join(texts)
+            unit_texts[-1] += text
+    bodies, gaps = zip(*map(_split_trailing_blank_lines, unit_texts), strict=True)
+    pieces = []
+    for slot, index in enumerate(ranked):
+        body = bodies[index]
+        if slot < len(ranked) - 1 and not body.endswith("\n"):
+            body += doc.newline
+        pieces.append(body + gaps[slot])
     start, end = group[first].start, group[-1].end
-    if not doc.text[start:end].endswith("\n"):
-        reordered = reordered[: -len(newline)]
+    reordered = "".join(pieces)
+    if not doc.text[start:end].endswith("\n"):  # the file ended without a line break: keep so
+        reordered = reordered.removesuffix(doc.newline)
     return doc.fix("unsafe", doc.edit(start, end, reordered))
 
 
-def _key(unit: tuple[int, str]) -> int:
-    return unit[0]
+def _split_trailing_blank_lines(text: str) -> tuple[str, str]:
+    """An entry's text without the blank lines that end it, and those blank lines."""
+    last_line_break = text.find("\n", len(text.rstrip(" \t\r\n")))
+    cut = len(text) if last_line_break < 0 else last_line_break + 1
+    return text[:cut], text[cut:]

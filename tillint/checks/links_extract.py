@@ -13,8 +13,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from markdown_it.common.utils import unescapeAll
 from markdown_it.token import Token
@@ -64,9 +65,15 @@ class Link:
 
 @dataclass(frozen=True)
 class _Candidate:
+    """A destination as written (``raw``) at ``start:end``; normalized only when needed."""
+
     start: int
     end: int
-    normalized: str
+    raw: str
+
+    @cached_property
+    def normalized(self) -> str:
+        return _normalize(self.raw)
 
 
 def _normalize(destination: str) -> str:
@@ -88,15 +95,51 @@ def _block_region(doc: Document, token: Token) -> tuple[int, int]:
 def _candidates(doc: Document, start: int, end: int) -> list[_Candidate]:
     """Every destination written in ``text[start:end]`` outside code, in text order."""
     found = []
-    for match in _INLINE_DESTINATION.finditer(doc.text, start, end):
-        found.append(_Candidate(match.start(1), match.end(1), _normalize(match.group(1))))
-    for match in _AUTOLINK.finditer(doc.text, start, end):
-        found.append(_Candidate(match.start(1), match.end(1), _normalize(match.group(1))))
+    for pattern in (_INLINE_DESTINATION, _AUTOLINK):
+        for match in pattern.finditer(doc.text, start, end):
+            found.append(_Candidate(match.start(1), match.end(1), match.group(1)))
     for match in _EMAIL_AUTOLINK.finditer(doc.text, start, end):
-        normalized = _normalize("mailto:" + match.group(1))
-        found.append(_Candidate(match.start(1), match.end(1), normalized))
+        found.append(_Candidate(match.start(1), match.end(1), "mailto:" + match.group(1)))
     found.sort(key=lambda c: c.start)
     return [c for c in found if not doc.in_code(c.start)]
+
+
+class _CandidateQueue:
+    """Candidates of one block, each taken once: the first unused one matching a target.
+
+    A badge `[![alt](img)](url)` yields the link before the image, so matching is by value,
+    not by order alone. Destinations written exactly as markdown-it resolved them are found
+    through one dictionary, the others through a second one built (normalizing every
+    candidate) the first time it is needed.
+    """
+
+    def __init__(self, candidates: list[_Candidate]) -> None:
+        self.candidates = candidates
+        self.used: set[int] = set()
+        self.by_raw = self._index(lambda candidate: candidate.raw)
+        self.by_normalized: dict[str, list[int]] | None = None
+
+    def _index(self, key: Callable[[_Candidate], str]) -> dict[str, list[int]]:
+        index: dict[str, list[int]] = {}
+        for position in range(len(self.candidates) - 1, -1, -1):
+            index.setdefault(key(self.candidates[position]), []).append(position)
+        return index
+
+    def _pop_unused(self, positions: list[int] | None) -> _Candidate | None:
+        while positions:
+            position = positions.pop()
+            if position not in self.used:
+                self.used.add(position)
+                return self.candidates[position]
+        return None
+
+    def take(self, target: str) -> _Candidate | None:
+        found = self._pop_unused(self.by_raw.get(target))
+        if found is None:
+            if self.by_normalized is None:
+                self.by_normalized = self._index(lambda candidate: candidate.normalized)
+            found = self._pop_unused(self.by_normalized.get(target))
+        return found
 
 
 def reference_definitions(doc: Document) -> dict[str, _Candidate]:
@@ -114,7 +157,7 @@ def reference_definitions(doc: Document) -> dict[str, _Candidate]:
             continue
         match = _DEFINITION.match(doc.text, doc.line_start(line), doc.line_end(line))
         if match:
-            candidate = _Candidate(match.start(1), match.end(1), _normalize(match.group(1)))
+            candidate = _Candidate(match.start(1), match.end(1), match.group(1))
             definitions.setdefault(candidate.normalized, candidate)
     return definitions
 
@@ -135,21 +178,10 @@ def _markdown_links(doc: Document, definitions: dict[str, _Candidate]) -> Iterat
         if not wanted:
             continue
         start, end = _block_region(doc, token)
-        candidates = _candidates(doc, start, end)
-        used: set[int] = set()
+        candidates = _CandidateQueue(_candidates(doc, start, end))
         for target, kind in wanted:
-            # First unused match: a badge `[![alt](img)](url)` yields the link before the image.
-            index = next(
-                (
-                    i
-                    for i, candidate in enumerate(candidates)
-                    if i not in used and candidate.normalized == target
-                ),
-                None,
-            )
-            if index is not None:
-                used.add(index)
-                found = candidates[index]
+            found = candidates.take(target)
+            if found is not None:
                 yield _make_link(doc, target, found.start, found.end, True, kind)
             elif target in definitions:
                 found = definitions[target]

@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tillint.checks import CheckContext
 from tillint.checks.typos_lexicon import frequencies, match_case, misspellings
@@ -34,6 +34,9 @@ from tillint.checks.typos_prose import Prose, Word, identifier_parts
 from tillint.checks.typos_vocabulary import Vocabulary, project_vocabulary
 from tillint.document import Document
 from tillint.finding import Finding, Span
+
+if TYPE_CHECKING:
+    from tillint.config import Settings
 
 KNOWN_ZIPF = 2.0
 MISSPELLING, UNKNOWN_WORD, LANGUAGETOOL, REPEATED_WORD = "TY001", "TY002", "TY003", "TY004"
@@ -71,6 +74,12 @@ class ClassifiedWord:
     word: Word
     lookup: str
     identifier: bool
+
+
+def prepare(settings: Settings) -> None:
+    """Load the dictionaries in the parent process, so forked workers share them."""
+    frequencies()
+    misspellings()
 
 
 def vocabulary(ctx: CheckContext) -> Vocabulary:

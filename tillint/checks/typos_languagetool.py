@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from tillint.checks import CheckContext
@@ -19,7 +20,7 @@ from tillint.checks.typos_prose import MASK, Prose
 from tillint.checks.typos_vocabulary import Vocabulary
 from tillint.document import Document
 from tillint.finding import Finding
-from tillint.services.languagetool import Piece, client_for, configured_url
+from tillint.services.languagetool import Piece, client_for, configured_url, unavailable_reason
 
 # Everything a check of English prose must not read: masked markup, line breaks, and
 # letters outside the Latin script (Hangul, CJK, Cyrillic...).
@@ -27,6 +28,11 @@ _NOT_TEXT = re.compile(rf"[{MASK}]+|\r?\n|[^\x00-\u024F\u2000-\u206F\s]+")
 _SPELLING_CATEGORIES = frozenset({"TYPOS"})
 _WARNING_CATEGORIES = frozenset({"TYPOS", "GRAMMAR", "CONFUSED_WORDS", "SEMANTICS", "MISC"})
 DEFAULT_LANGUAGE = "en-US"
+
+
+@cache
+def _unavailable_reason(url: str | None) -> str | None:
+    return unavailable_reason({"languagetool_url": url})
 
 
 def paragraphs(doc: Document) -> Iterator[tuple[int, int]]:
@@ -84,6 +90,9 @@ def languagetool_findings(
     """TY003 findings for every paragraph with prose in it (nothing when offline)."""
     if ctx.offline:
         return
+    reason = _unavailable_reason(configured_url(ctx.options))
+    if reason:
+        raise RuntimeError(reason)  # the CLI reports it up front; this guards other callers
     client = client_for(configured_url(ctx.options))
     language = language_of(doc, ctx)
     disabled = tuple(sorted(ctx.options.get("disabled_languagetool_rules") or ()))

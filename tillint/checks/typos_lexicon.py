@@ -63,16 +63,14 @@ def frequencies() -> dict[str, float]:
     """wordfreq's large English list: lowercase word -> frequency (0..1)."""
     import wordfreq
 
-    return wordfreq.get_frequency_dict("en", wordlist="large")  # type: ignore[no-any-return]
+    return wordfreq.get_frequency_dict("en", wordlist="large")
 
 
 def is_common(word: str, min_zipf: float) -> bool:
     """Whether a lowercase word is at least ``min_zipf`` frequent and no known misspelling."""
     frequency = frequencies().get(word)
     return (
-        frequency is not None
-        and frequency >= 10 ** (min_zipf - 9)
-        and word not in misspellings()
+        frequency is not None and frequency >= 10 ** (min_zipf - 9) and word not in misspellings()
     )
 
 

@@ -31,10 +31,40 @@ MAX_SUGGESTIONS = 3
 LONG_WORD = 8
 # A stem must be at least this frequent (or used in the knowledge base) to explain a word.
 STEM_ZIPF = 1.5
-_PREFIXES = ("un", "re", "de", "pre", "sub", "non", "auto", "multi", "co", "dis", "over", "mis",
-             "inter", "super")
-_SUFFIXES = ("s", "es", "ed", "ing", "er", "ers", "able", "ly", "ness", "ize", "ized",
-             "izes", "ization", "izations", "ful", "less")
+_PREFIXES = (
+    "un",
+    "re",
+    "de",
+    "pre",
+    "sub",
+    "non",
+    "auto",
+    "multi",
+    "co",
+    "dis",
+    "over",
+    "mis",
+    "inter",
+    "super",
+)
+_SUFFIXES = (
+    "s",
+    "es",
+    "ed",
+    "ing",
+    "er",
+    "ers",
+    "able",
+    "ly",
+    "ness",
+    "ize",
+    "ized",
+    "izes",
+    "ization",
+    "izations",
+    "ful",
+    "less",
+)
 _INFLECTIONS = ("s", "es", "ed", "d", "r", "er")
 _COMPOUND_PART_ZIPF = 3.0
 _SHORT_PART_ZIPF = 4.0
@@ -66,9 +96,12 @@ def is_affixed(word: str, uses: Mapping[str, int], depth: int = 1) -> bool:
         return False
     for prefix in _PREFIXES:
         rest = word[len(prefix) :]
-        if word.startswith(prefix) and len(rest) >= 4:
-            if _known_stem(rest, uses) or is_affixed(rest, uses, depth - 1):
-                return True
+        if (
+            word.startswith(prefix)
+            and len(rest) >= 4
+            and (_known_stem(rest, uses) or is_affixed(rest, uses, depth - 1))
+        ):
+            return True
     return any(
         _known_stem(stem, uses) or is_affixed(stem, uses, depth - 1) for stem in _stems(word)
     )
@@ -88,9 +121,7 @@ def _compound_part(part: str) -> bool:
 
 def _trimmed(word: str, neighbour: str) -> bool:
     """``kshot`` -> ``shot``, ``wandb`` -> ``wand``: jargon adds a letter at an end."""
-    return len(neighbour) == len(word) - 1 and (
-        word[1:] == neighbour or word[:-1] == neighbour
-    )
+    return len(neighbour) == len(word) - 1 and (word[1:] == neighbour or word[:-1] == neighbour)
 
 
 def _is_inflection(word: str, neighbour: str) -> bool:

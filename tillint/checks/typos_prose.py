@@ -28,8 +28,10 @@ _DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.DOTALL)
 # closes; no blank line in between.
 _INLINE_MATH = re.compile(r"\$(?=\S)(?:[^$\n\\]|\\.|\n(?![ \t]*\n))+?(?<=\S)\$(?!\d)")
 _URL = re.compile(r"\b(?:https?|ftp|file)://\S+|\bwww\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+")
-_LINK_DESTINATION = re.compile(r"\]\(\s*(?:<[^>\n]*>|[^)\s]*(?:\([^)\s]*\)[^)\s]*)*)\s*"
-                               r"(?:\"[^\"\n]*\"|'[^'\n]*')?\s*\)")
+_LINK_DESTINATION = re.compile(
+    r"\]\(\s*(?:<[^>\n]*>|[^)\s]*(?:\([^)\s]*\)[^)\s]*)*)\s*"
+    r"(?:\"[^\"\n]*\"|'[^'\n]*')?\s*\)"
+)
 _REFERENCE_DEFINITION = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S+", re.MULTILINE)
 _FOOTNOTE_LABEL = re.compile(r"\[\^[^\]\n]*\]")
 _HTML = re.compile(r"<!--.*?-->|</?[A-Za-z][^>\n]*>|<[a-z][a-z0-9+.\-]*:[^>\s]*>", re.DOTALL)
@@ -39,8 +41,9 @@ _REPEATED_WORD = re.compile(
     rf"(?=[A-Za-z])(\1)(?![{_WORD_CHAR}_]|['\u2019.\-/][{_WORD_CHAR}])",
     re.IGNORECASE,
 )
-_FRONT_MATTER_FIELD = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$",
-                                 re.MULTILINE)
+_FRONT_MATTER_FIELD = re.compile(
+    r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$", re.MULTILINE
+)
 
 
 @dataclass(frozen=True)
@@ -126,8 +129,14 @@ class Prose:
         without_math = apply_mask(without_code, inline)
         markup = [
             match.span()
-            for pattern in (_URL, _LINK_DESTINATION, _REFERENCE_DEFINITION, _FOOTNOTE_LABEL,
-                            _HTML, _ENTITY)
+            for pattern in (
+                _URL,
+                _LINK_DESTINATION,
+                _REFERENCE_DEFINITION,
+                _FOOTNOTE_LABEL,
+                _HTML,
+                _ENTITY,
+            )
             for match in pattern.finditer(without_math)
         ]
         self.masked = apply_mask(without_math, markup)

@@ -10,9 +10,12 @@ does not declare). ``jsonschema`` is imported only when a schema is actually use
 
 from __future__ import annotations
 
+import difflib
 import json
+import os
 import re
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -45,6 +48,14 @@ _FORMAT_NAMES = {
 _MAX_SHOWN = 60
 
 
+def _prepare_jsonschema_import() -> None:
+    """Keep ``jsonschema`` from importing ``rfc3987_syntax``, which builds a parser at import
+    time (seconds on a busy machine, in every worker) only to check the ``iri`` formats, which
+    front matter schemas do not use: those formats are then not checked."""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 class SchemaUnusable(Exception):
     """The schema cannot be read or is not a valid JSON Schema; the message says why."""
 
@@ -73,6 +84,7 @@ class Schema:
 
     @cached_property
     def validator(self) -> Validator:
+        _prepare_jsonschema_import()
         from jsonschema.validators import Draft202012Validator, validator_for
 
         cls = validator_for(self.data, default=Draft202012Validator)
@@ -119,11 +131,12 @@ def load_schema(spec: str, base: Path) -> Schema:
         info = path.stat()
     except OSError as exc:
         raise SchemaUnusable(f"cannot read schema {spec!r} ({path}): {exc.strerror}") from None
-    return _load(str(path.resolve()), info.st_mtime_ns, info.st_size, spec)
+    return _load(os.path.abspath(path), info.st_mtime_ns, info.st_size, spec)
 
 
 @cache
 def _load(path: str, mtime_ns: int, size: int, name: str) -> Schema:
+    _prepare_jsonschema_import()
     from jsonschema.exceptions import SchemaError
     from jsonschema.validators import Draft202012Validator, validator_for
 
@@ -184,56 +197,73 @@ def _json_type(value: Any) -> str:
         return "integer"
     if isinstance(value, float):
         return "number"
-    return {str: "string", list: "array", dict: "object"}.get(type(value), "null")
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object" if isinstance(value, dict) else "null"
 
 
 def _plural(count: Any, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+_PHRASES: dict[str, Callable[[Any], str]] = {
+    "enum": lambda wanted: "one of " + ", ".join(_shown(v) for v in wanted),
+    "const": _shown,
+    "pattern": lambda wanted: f"a string matching `{wanted}`",
+    "format": lambda wanted: _FORMAT_NAMES.get(str(wanted), f"a valid {wanted}"),
+    "minLength": lambda wanted: f"at least {_plural(wanted, 'character')}",
+    "maxLength": lambda wanted: f"at most {_plural(wanted, 'character')}",
+    "minimum": lambda wanted: f"a number >= {wanted}",
+    "maximum": lambda wanted: f"a number <= {wanted}",
+    "exclusiveMinimum": lambda wanted: f"a number > {wanted}",
+    "exclusiveMaximum": lambda wanted: f"a number < {wanted}",
+    "multipleOf": lambda wanted: f"a multiple of {wanted}",
+    "minItems": lambda wanted: f"at least {_plural(wanted, 'item')}",
+    "maxItems": lambda wanted: f"at most {_plural(wanted, 'item')}",
+    "uniqueItems": lambda wanted: "items without duplicates",
+    "minProperties": lambda wanted: f"at least {_plural(wanted, 'key')}",
+    "maxProperties": lambda wanted: f"at most {_plural(wanted, 'key')}",
+}
+
+
 def _expectation(error: ValidationError) -> str | None:
     """What the failing keyword wanted, as a phrase ("one of ...", "a boolean")."""
-    keyword, wanted = error.validator, error.validator_value
+    keyword = str(error.validator)
+    wanted: Any = error.validator_value
     if keyword == "type":
         types = [wanted] if isinstance(wanted, str) else list(wanted)
-        return " or ".join(_TYPE_NAMES.get(t, t) for t in types)
-    phrases: dict[str, str] = {
-        "enum": "one of " + ", ".join(_shown(v) for v in wanted or []),
-        "const": _shown(wanted),
-        "pattern": f"a string matching `{wanted}`",
-        "format": _FORMAT_NAMES.get(str(wanted), f"a valid {wanted}"),
-        "minLength": f"at least {_plural(wanted, 'character')}",
-        "maxLength": f"at most {_plural(wanted, 'character')}",
-        "minimum": f"a number >= {wanted}",
-        "maximum": f"a number <= {wanted}",
-        "exclusiveMinimum": f"a number > {wanted}",
-        "exclusiveMaximum": f"a number < {wanted}",
-        "multipleOf": f"a multiple of {wanted}",
-        "minItems": f"at least {_plural(wanted, 'item')}",
-        "maxItems": f"at most {_plural(wanted, 'item')}",
-        "uniqueItems": "items without duplicates",
-        "minProperties": f"at least {_plural(wanted, 'key')}",
-        "maxProperties": f"at most {_plural(wanted, 'key')}",
-    }
-    return phrases.get(str(keyword))
+        return " or ".join(_TYPE_NAMES.get(t, str(t)) for t in types)
+    phrase = _PHRASES.get(keyword)
+    return phrase(wanted) if phrase is not None else None
 
 
 def _violations_of(error: ValidationError) -> Iterator[Violation]:
     path = tuple(error.absolute_path)
     keyword = error.validator
+    wanted: Any = error.validator_value
+    schema = error.schema if isinstance(error.schema, dict) else {}
     if keyword == "required" and isinstance(error.instance, dict):
-        for key in error.validator_value:
+        for key in wanted:
             if key not in error.instance:
-                yield Violation("FM003", (*path, key), f"{path_text((*path, key))}: required key is missing", True)
+                yield Violation(
+                    "FM003",
+                    (*path, key),
+                    f"{path_text((*path, key))}: required key is missing",
+                    True,
+                )
     elif keyword in ("additionalProperties", "unevaluatedProperties") and isinstance(
         error.instance, dict
     ):
-        declared = _declared_keys(error.schema)
+        declared = _declared_keys(schema)
         for key in error.instance:
             if not declared(key):
                 yield Violation(
-                    "FM005", (*path, key), f"{path_text((*path, key))}: unknown key"
-                    + _known_keys(error.schema)
+                    "FM005",
+                    (*path, key),
+                    f"{path_text((*path, key))}: the schema does not declare this key"
+                    + _did_you_mean(key, schema),
                 )
     elif keyword in ("anyOf", "oneOf") and error.context:
         yield from _alternatives(error, path)
@@ -249,7 +279,7 @@ def _violations_of(error: ValidationError) -> Iterator[Violation]:
 
 def _alternatives(error: ValidationError, path: DataPath) -> Iterator[Violation]:
     """anyOf/oneOf: "one of the keys a, b", or "expected X or Y", or the best sub-error."""
-    options = error.validator_value
+    options: Any = error.validator_value
     if all(isinstance(o, dict) and set(o) == {"required"} for o in options):
         keys = ", ".join(f"`{k}`" for o in options for k in o["required"])
         yield Violation("FM003", path, f"{path_text(path)}: expected one of the keys {keys}", True)
@@ -274,11 +304,9 @@ def _declared_keys(schema: dict[str, Any]) -> Any:
     return lambda key: key in names or any(p.search(key) for p in patterns)
 
 
-def _known_keys(schema: dict[str, Any]) -> str:
-    names = sorted(schema.get("properties", {}))
-    if not names:
-        return ""
-    return "; the schema declares " + ", ".join(f"`{n}`" for n in names)
+def _did_you_mean(key: str, schema: dict[str, Any]) -> str:
+    close = difflib.get_close_matches(key, sorted(schema.get("properties", {})), n=1)
+    return f"; did you mean `{close[0]}`?" if close else ""
 
 
 # --- expected types, for YAML 1.1 ambiguities -------------------------------------------------

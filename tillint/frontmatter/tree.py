@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 import yaml
 
@@ -62,7 +62,7 @@ class Mapping:
         return None
 
 
-Node = Union[Scalar, Sequence, Mapping]
+Node = Scalar | Sequence | Mapping
 
 
 class YamlProblem(Exception):
@@ -160,6 +160,7 @@ def _compose(events: Iterator[Any]) -> Node | None:
             opener, children = stack.pop()
             node = _collection(opener, children, _mark(event.end_mark))
         else:
+            assert isinstance(event, yaml.ScalarEvent)
             node = Scalar(
                 event.value,
                 not event.style and event.tag is None,
@@ -176,7 +177,7 @@ def _collection(opener: Any, children: list[Node], end: Mark) -> Node:
     if isinstance(opener, yaml.SequenceStartEvent):
         return Sequence(tuple(children), start, end)
     entries = []
-    for key, value in zip(children[0::2], children[1::2]):
+    for key, value in zip(children[0::2], children[1::2], strict=True):
         if not isinstance(key, Scalar):
             raise YamlProblem("a key must be a plain value, not a list or a mapping", key.start)
         entries.append((key, value))

@@ -5,9 +5,8 @@ into bytes (ASCII included). Its bytes are split into complete UTF-8 sequences (
 incomplete ones (a sequence that lost continuation bytes) and stray bytes. A run is mojibake
 only when it has an anchor and ftfy's badness heuristic agrees, or when an anchor is a three-
 or four-byte sequence (which text in a Latin script essentially never spells by accident).
-Incomplete sequences count only next to that evidence (or, with no complete sequence at
-all, when there are several and ftfy agrees), so a lone ``é»`` or ``İs`` in real French or
-Turkish stays what it is.
+Incomplete sequences count only next to that evidence, or when ftfy finds them bad on their
+own (``ì¸``), so a lone ``é»`` or ``İs`` in real French or Turkish stays what it is.
 """
 
 from __future__ import annotations
@@ -20,8 +19,8 @@ from tillint.mojibake.candidates import completions, is_plausible
 from tillint.mojibake.codepages import Codepage, Unit, codepages, is_continuation, split_units
 
 MAX_LAYERS = 3
-# With no complete sequence at all, this many incomplete ones (and ftfy's verdict) are needed.
-MIN_HOLES_WITHOUT_ANCHOR = 2
+# A run with this many mojibake units is mojibake through and through.
+STRONG_EVIDENCE = 3
 
 
 @dataclass(frozen=True)
@@ -152,16 +151,20 @@ def _accepted_units(units: list[Unit]) -> list[int]:
     """Indexes of the units that are mojibake: anchors, and incomplete sequences near them."""
     anchors = [i for i, unit in enumerate(units) if _is_anchor(unit)]
     partial = [i for i, unit in enumerate(units) if unit.kind == "hole" and len(unit.data) > 1]
-    if not anchors and len(partial) < MIN_HOLES_WITHOUT_ANCHOR:
+    if not anchors and not partial:
         return []
     # Once a run is mojibake, its other complete sequences are too (even a decoded control
     # or soft hyphen: in double mojibake that is the middle layer).
     complete = [i for i, unit in enumerate(units) if unit.kind == "char"]
     accepted = set(anchors) | set(partial) | (set(complete) if anchors else set())
-    # A bare lead byte (both continuation bytes lost) counts only when touching accepted units.
+    # A bare lead byte (all its continuation bytes lost) counts when it touches accepted
+    # units, or, for a three- or four-byte lead, when the run is plainly mojibake: the same
+    # transform would have turned a real accented letter into two characters.
+    strong = len(accepted) >= STRONG_EVIDENCE
     for i, unit in enumerate(units):
-        if unit.kind == "hole" and len(unit.data) == 1 and ({i - 1, i + 1} & accepted):
-            accepted.add(i)
+        if unit.kind == "hole" and len(unit.data) == 1:
+            if ({i - 1, i + 1} & accepted) or (strong and unit.data[0] >= 0xE0):
+                accepted.add(i)
     return sorted(accepted)
 
 

@@ -10,20 +10,20 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from tillint.mojibake.detect import Slot
-from tillint.mojibake.language import Ranked, default_model, path_score
+from tillint.mojibake.language import Ranked, default_model, is_hangul_syllable, path_score
 
 # Candidates per lost-byte character, readings per word, neighbouring words on each side.
 TOP_PER_SLOT = 3
 READINGS_PER_WORD = 8
 CONTEXT_WORDS = 2
 MODEL_WEIGHT = 1.0
+PASSES = 2
 _WORD = re.compile(r"\S+")
-_WORD_END = re.compile(r"\S*$")
-_WORD_START = re.compile(r"\S*")
 
 
 def kiwi_available() -> bool:
@@ -45,30 +45,62 @@ def _kiwi() -> Any:
 def rerank_with_kiwi(slots: Sequence[Slot], ranked: list[Ranked]) -> list[Ranked]:
     """Re-rank the uncertain slots of a line, word by word, with kiwi's scores."""
     best = [r.best for r in ranked]
-    starts = list(itertools.accumulate((len(b) for b in best), initial=0))
     result = list(ranked)
-    for word in _WORD.finditer("".join(best)):
-        members = [
-            i
-            for i, slot in enumerate(slots)
-            if slot.uncertain and word.start() <= starts[i] < word.end()
-        ]
-        if members:
-            _rerank_word(members, best, result)
+    units = _units(slots, best)
+    # A second pass lets each word see its neighbours' corrected readings.
+    for _ in range(PASSES):
+        for unit in units:
+            _rerank_unit(unit, best, result)
     return result
 
 
-def _rerank_word(members: list[int], best: list[str], result: list[Ranked]) -> None:
-    """Choose the best reading of one word; update ``best`` and the members' rankings."""
-    readings = _readings(members, best, result)
-    texts = [_context(members, best, reading) for reading in readings]
+@dataclass(frozen=True)
+class _Unit:
+    """Uncertain slots read together, and the stretch of the line (offsets) they sit in."""
+
+    members: list[int]
+    start: int
+    end: int
+
+
+def _units(slots: Sequence[Slot], best: list[str]) -> list[_Unit]:
+    """Words holding uncertain slots; runs of one-syllable words (letter-spaced headings such
+    as ``발  의  자``) are read as one word, since that is what they spell.
+    """
+    starts = list(itertools.accumulate((len(b) for b in best), initial=0))
+    words = [match.span() for match in _WORD.finditer("".join(best))]
+    text = "".join(best)
+    groups: list[list[tuple[int, int]]] = []
+    for span in words:
+        single = _syllables(text[span[0] : span[1]]) == 1
+        if single and groups and _syllables(text[groups[-1][-1][0] : groups[-1][-1][1]]) == 1:
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+    units = []
+    for group in groups:
+        start, end = group[0][0], group[-1][1]
+        members = [i for i, s in enumerate(slots) if s.uncertain and start <= starts[i] < end]
+        if members:
+            units.append(_Unit(members, start, end))
+    return units
+
+
+def _syllables(word: str) -> int:
+    return sum(1 for char in word if is_hangul_syllable(char))
+
+
+def _rerank_unit(unit: _Unit, best: list[str], result: list[Ranked]) -> None:
+    """Choose the best reading of one unit; update ``best`` and the members' rankings."""
+    readings = _readings(unit, best, result)
+    texts = [_context(unit, best, reading) for reading in readings]
     analyses = _kiwi().analyze(texts, top_n=1)
     scored = []
     for reading, text, analysis in zip(readings, texts, analyses):
         score = analysis[0][1] + MODEL_WEIGHT * path_score(default_model(), text)
         scored.append((score, reading))
     scored.sort(key=lambda item: (-item[0], item[1]))
-    for position, index in enumerate(members):
+    for position, index in enumerate(unit.members):
         per_char: dict[str, float] = {}
         for score, reading in scored:
             per_char.setdefault(reading[position], score)
@@ -77,35 +109,30 @@ def _rerank_word(members: list[int], best: list[str], result: list[Ranked]) -> N
         best[index] = ordered[0][0]
 
 
-def _readings(members: list[int], best: list[str], ranked: list[Ranked]) -> list[tuple[str, ...]]:
-    """The word's most likely combinations of its slots' top candidates (embedded model)."""
-    options = [[c for c, _ in ranked[i].candidates[:TOP_PER_SLOT]] for i in members]
+def _readings(unit: _Unit, best: list[str], ranked: list[Ranked]) -> list[tuple[str, ...]]:
+    """The unit's most likely combinations of its slots' top candidates (embedded model)."""
+    options = [[c for c, _ in ranked[i].candidates[:TOP_PER_SLOT]] for i in unit.members]
     combos = list(itertools.product(*options))
     if len(combos) <= READINGS_PER_WORD:
         return combos
     model = default_model()
     scored = []
     for combo in combos:
-        text = _context(members, best, combo, words=0)
+        text = _context(unit, best, combo, words=0)
         scored.append((path_score(model, text), combo))
     scored.sort(key=lambda item: (-item[0], item[1]))
     return [combo for _, combo in scored[:READINGS_PER_WORD]]
 
 
 def _context(
-    members: list[int], best: list[str], reading: Sequence[str], words: int = CONTEXT_WORDS
+    unit: _Unit, best: list[str], reading: Sequence[str], words: int = CONTEXT_WORDS
 ) -> str:
-    """The word holding ``reading`` in the members' places, with ``words`` neighbours a side."""
+    """The unit with ``reading`` in its slots' places (inner spaces removed), with ``words``
+    neighbouring words on each side."""
     pieces = list(best)
-    for index, char in zip(members, reading):
+    for index, char in zip(unit.members, reading):
         pieces[index] = char
     text = "".join(pieces)
-    start = sum(len(piece) for piece in pieces[: members[0]])
-    end = sum(len(piece) for piece in pieces[: members[-1] + 1])
-    head = _WORD_END.search(text[:start])
-    word_start = head.start() if head else start
-    tail = _WORD_START.match(text, end)
-    word_end = tail.end() if tail else end
-    left = text[:word_start].split()[-words:] if words else []
-    right = text[word_end:].split()[:words]
-    return " ".join([*left, text[word_start:word_end], *right])
+    left = text[: unit.start].split()[-words:] if words else []
+    right = text[unit.end :].split()[:words]
+    return " ".join([*left, "".join(text[unit.start : unit.end].split()), *right])

@@ -23,7 +23,8 @@ BOUNDARY = " "
 # Interpolation weights: inside a morpheme, across a morpheme boundary, syllable frequency.
 _WITHIN, _ACROSS, _UNIGRAM = 0.6, 0.3, 0.1
 _FLOOR = 1e-9
-_FAMILIAR = frozenset("“”‘’„‚–—…•·※→←↑↓「」『』《》〈〉、。・～")
+# Punctuation common in Korean and Japanese text (ㆍ is the Korean interpunct).
+_FAMILIAR = frozenset("“”‘’„‚–—…•·※→←↑↓「」『』《》〈〉、。・～ㆍ")
 
 
 def is_hangul_syllable(char: str) -> bool:
@@ -46,8 +47,10 @@ def symbol_prior(char: str) -> float:
         return -6.0
     if name.startswith("CJK UNIFIED IDEOGRAPH") and "\u4e00" <= char <= "\u9fff":
         return -9.0
+    if "\U0001f300" <= char <= "\U0001faff" or "\u2600" <= char <= "\u27bf":
+        return -6.0  # the emoji people use
     if unicodedata.category(char) == "So":
-        return -8.0
+        return -10.0
     return -20.0
 
 
@@ -122,18 +125,61 @@ class Ranked:
 
 
 def rank_slots(model: SyllableModel, options: Sequence[Sequence[str]]) -> list[Ranked]:
-    """Max-marginal ranking of every slot's options (strings; only their ends matter)."""
-    forward = _forward(model, options)
-    backward = _forward(model, [list(o) for o in reversed(options)], reverse=True)[::-1]
-    ranked = []
-    for index, choices in enumerate(options):
+    """Max-marginal ranking of every slot's options (strings; only their ends matter).
+
+    Spaces inside letter-spaced text (``발  의  자``, ``(생  략)``) are read through, so the
+    syllables they separate are scored as the word they spell.
+    """
+    skipped = _letter_spaces(options)
+    kept = [i for i in range(len(options)) if i not in skipped]
+    read = [options[i] for i in kept]
+    forward = _forward(model, read)
+    backward = _forward(model, [list(o) for o in reversed(read)], reverse=True)[::-1]
+    ranked = [Ranked(((choices[0], 0.0),)) for choices in options]
+    for position, index in enumerate(kept):
         scores = [
-            (choice, forward[index][k] + backward[index][k] - _prior(choice))
-            for k, choice in enumerate(choices)
+            (choice, forward[position][k] + backward[position][k] - _prior(choice))
+            for k, choice in enumerate(read[position])
         ]
         scores.sort(key=lambda item: (-item[1], item[0]))
-        ranked.append(Ranked(tuple(scores)))
+        ranked[index] = Ranked(tuple(scores))
     return ranked
+
+
+def _letter_spaces(options: Sequence[Sequence[str]]) -> set[int]:
+    """Slots of spaces that stand between two one-syllable words."""
+    kinds = [_kind(choices) for choices in options]
+    spaces: set[int] = set()
+    index = 0
+    while index < len(kinds):
+        if kinds[index] != "space":
+            index += 1
+            continue
+        end = index
+        while end < len(kinds) and kinds[end] == "space":
+            end += 1
+        if _lone_syllable(kinds, index - 1, -1) and _lone_syllable(kinds, end, 1):
+            spaces.update(range(index, end))
+        index = end
+    return spaces
+
+
+def _kind(choices: Sequence[str]) -> str:
+    if all(choice.isspace() for choice in choices):
+        return "space"
+    if all(len(c) == 1 for c in choices) and any(is_hangul_syllable(c) for c in choices):
+        return "syllable"
+    if all(len(c) == 1 and not c.isalnum() for c in choices):
+        return "mark"
+    return "other"
+
+
+def _lone_syllable(kinds: list[str], index: int, step: int) -> bool:
+    """Whether ``index`` is a syllable whose word (read away from the space) ends right there."""
+    if not 0 <= index < len(kinds) or kinds[index] != "syllable":
+        return False
+    beyond = index + step
+    return not 0 <= beyond < len(kinds) or kinds[beyond] in ("space", "mark")
 
 
 def _prior(choice: str) -> float:
