@@ -34,7 +34,7 @@ EXTERNAL_KINDS = (
 RULE_OF_KIND = {"404": "LK001", "410": "LK001", "503": "LK002", "hang": "LK002"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Expected:
     path: str
     line: int
@@ -80,9 +80,7 @@ def _note_path(topic: str, number: int) -> str:
     return f"{topic}/note-{number:02d}.md"
 
 
-def _external_line(
-    url: str, behaviour: Behaviour, rng: random.Random
-) -> tuple[str, str | None]:
+def _external_line(url: str, behaviour: Behaviour, rng: random.Random) -> tuple[str, str | None]:
     """(link target, expected rule) for one use of an external URL."""
     rule = RULE_OF_KIND.get(behaviour.kind)
     if behaviour.kind == "redirect":

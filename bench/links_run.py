@@ -25,10 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 def _config(root: Path, timeout: float) -> None:
     (root / "tillint.toml").write_text(
-        "[links]\n"
-        "allow_private = true\n"
-        f"timeout = {timeout}\n"
-        f"read_timeout = {timeout}\n",
+        f"[links]\nallow_private = true\ntimeout = {timeout}\nread_timeout = {timeout}\n",
         encoding="utf-8",
     )
 
@@ -52,7 +49,9 @@ def _run_tillint(root: Path) -> tuple[float, set[Expected]]:
     return elapsed, found
 
 
-def _report(label: str, elapsed: float, requests: int, corpus: Corpus, found: set[Expected]) -> None:
+def _report(
+    label: str, elapsed: float, requests: int, corpus: Corpus, found: set[Expected]
+) -> None:
     true = found & corpus.expected
     false = found - corpus.expected
     missed = corpus.expected - found

@@ -118,7 +118,7 @@ def _handler(host: BenchHost) -> type[BaseHTTPRequestHandler]:
 
 def _respond(behaviour: Behaviour, head: bool, before: int) -> tuple[int, dict[str, str], bytes]:
     kind = behaviour.kind
-    ok = (200, {}, _page(behaviour.ids))
+    ok: tuple[int, dict[str, str], bytes] = (200, {}, _page(behaviour.ids))
     if kind in ("404", "410", "503"):
         return int(kind), {}, b""
     if kind == "429once" and before == 0:

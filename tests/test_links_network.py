@@ -317,3 +317,16 @@ def test_corrupt_cache_is_replaced(in_tmp: Path) -> None:
     with LoopbackSite({"/gone": Route(404)}) as site:
         findings = _check(in_tmp, f"[a]({site.url}/gone)\n", cache=True)
     assert _rows(findings) == [("LK001", 1, 5)]
+
+
+def test_stopping_early_does_not_wait_for_slow_urls() -> None:
+    routes = {"/hang": Route(hang=True), "/ok": Route(200)}
+    with LoopbackSite(routes) as site:
+        prober = LinkProber(ProbeOptions(allow_private=True, timeout=10.0, read_timeout=10.0))
+        results = prober.probe_all([(f"{site.url}/hang", False), (f"{site.url}/ok", False)])
+        first = next(results)
+        started = time.monotonic()
+        results.close()  # what an interrupted run does
+        prober.close()
+        assert time.monotonic() - started < 1.0
+    assert first.outcome == "ok"

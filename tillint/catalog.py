@@ -53,12 +53,16 @@ class OptionSpec:
     type: str
     default: Any
     description: str
+    choices: tuple[Any, ...] = ()
 
     def validate(self, value: Any, where: str) -> Any:
         if not _OPTION_TYPES[self.type](value):
             raise UsageError(
                 f"{where}: option '{self.name}' must be of type {self.type}, got {value!r}"
             )
+        if self.choices and value not in self.choices:
+            allowed = ", ".join(repr(choice) for choice in self.choices)
+            raise UsageError(f"{where}: option '{self.name}' must be one of {allowed}, got {value!r}")
         return value
 
 
@@ -132,7 +136,13 @@ def _option_specs(data: dict[str, Any], where: str) -> tuple[OptionSpec, ...]:
     for name, spec in (data or {}).items():
         if spec.get("type") not in _OPTION_TYPES:
             raise UsageError(f"{where}: option '{name}' has unknown type {spec.get('type')!r}")
-        option = OptionSpec(name, spec["type"], spec.get("default"), spec.get("description", ""))
+        option = OptionSpec(
+            name,
+            spec["type"],
+            spec.get("default"),
+            spec.get("description", ""),
+            tuple(spec.get("choices") or ()),
+        )
         option.validate(option.default, where)
         specs.append(option)
     return tuple(specs)

@@ -171,7 +171,7 @@ def check(
         sys.exit(EXIT_ERROR)
     for problem in result.problems:
         click.echo(f"tillint: warning: {problem}", err=True)
-    context = ReportContext(False, result.files_checked, result.fixes_applied)
+    context = ReportContext(False, result.files_checked, result.fixes_applied, result.paths)
     if output_file is not None and plan.file is not None:
         with click.open_file(str(output_file), "w", encoding="utf-8") as stream:
             stream.write(_render(plan.file, result.findings, context, quiet))

@@ -27,6 +27,7 @@ from tillint.checks import CheckContext, active_families, family_module, run_cor
 from tillint.config import Settings
 from tillint.discover import discover, display_path, relative_posix
 from tillint.document import Document
+from tillint.errors import UsageError
 from tillint.finding import Finding, Span
 from tillint.fix import FileChangedError, applicable_fixes, apply_fixes, write_atomically
 from tillint.suppress import Suppressions, parse_suppressions
@@ -60,6 +61,7 @@ class RunResult:
     files_checked: int
     fixes_applied: int = 0
     problems: list[str] = field(default_factory=list)  # messages for stderr
+    paths: tuple[str, ...] = ()  # display paths of the files checked (this shard's)
 
     @property
     def internal_error(self) -> bool:
@@ -96,6 +98,8 @@ def lint_document(doc: Document, settings: Settings, complete: bool = True) -> F
                 findings.extend(module.check(doc, ctx))
             if hasattr(module, "summarize"):
                 summaries[family] = module.summarize(doc, ctx)
+        except UsageError:  # a bad option or schema is the user's to fix: exit 2, once
+            raise
         except Exception as exc:  # one rule's bug must not stop the run
             message = f"internal error in the {family} checks: {type(exc).__name__}: {exc}"
             findings.append(_file_finding(doc.display_path, INTERNAL_ERROR, message))
@@ -355,4 +359,10 @@ def run(
         if result_cache is not None:
             result_cache.close()
     warnings = result_cache.warnings if result_cache is not None else []
-    return RunResult(checked.findings, checked.files_checked, total, [*warnings, *problems])
+    return RunResult(
+        checked.findings,
+        checked.files_checked,
+        total,
+        [*warnings, *problems],
+        tuple(sorted(checked.digests)),
+    )

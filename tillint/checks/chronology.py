@@ -37,7 +37,7 @@ def check(doc: Document, ctx: CheckContext) -> Iterator[Finding]:
     if not any(ctx.enabled(rule) for rule in _ENTRY_RULES):
         return
     chronicle = find_chronicle(doc, options)
-    if chronicle.dated:
+    if chronicle.has_dated_entries:
         yield from order_findings(doc, chronicle.entries, options.order, options.scope)
         yield from _missing_dates(doc, chronicle)
     yield from _invalid_dates(doc, chronicle, options)

@@ -127,10 +127,14 @@ class Entry:
 
 @dataclass(frozen=True)
 class Chronicle:
-    """The entries of one document and whether the document is a dated-entries file."""
+    """The entries of one document and whether it counts as a file of dated entries.
+
+    It does when it has at least two dated entries and more dated than undated ones, or, when
+    the options say what an entry heading is, at least one dated entry.
+    """
 
     entries: tuple[Entry, ...]
-    dated: bool
+    has_dated_entries: bool
 
     @cached_property
     def markers(self) -> list[DateMarker]:
@@ -177,14 +181,14 @@ def _entry_level(found: list[tuple[Heading, DateMarker | None]], options: Chrono
 
 def find_chronicle(doc: Document, options: ChronologyOptions) -> Chronicle:
     """The document's entries (none when no line looks like a date marker)."""
-    if not options.explicit_entries and not _MARKER_HINT.search("\n" + doc.text):
-        return Chronicle((), dated=False)
+    if not _MARKER_HINT.search("\n" + doc.text):
+        return Chronicle((), has_dated_entries=False)
     pattern = options.heading_pattern
     found = _headings(doc)
     candidates = [(h, m) for h, m in found if pattern is None or pattern.search(h.text)]
     level = _entry_level(candidates, options)
     if not level:
-        return Chronicle((), dated=False)
+        return Chronicle((), has_dated_entries=False)
     entries: list[Entry] = []
     open_entry: tuple[Heading, DateMarker | None, int] | None = None
     section = 0
@@ -205,4 +209,4 @@ def find_chronicle(doc: Document, options: ChronologyOptions) -> Chronicle:
         is_chronicle = dated >= 1
     else:
         is_chronicle = dated >= 2 and dated > len(entries) - dated
-    return Chronicle(tuple(entries), dated=is_chronicle)
+    return Chronicle(tuple(entries), has_dated_entries=is_chronicle)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -82,9 +83,16 @@ def _normalize(destination: str) -> str:
     return str(parser().normalizeLink(unescapeAll(destination)))
 
 
+_line_texts: weakref.WeakKeyDictionary[Document, dict[int, str]] = weakref.WeakKeyDictionary()
+
+
 def _make_link(doc: Document, target: str, start: int, end: int, exact: bool, kind: str) -> Link:
     span = doc.span(start, end)
-    return Link(target, start, end, span, doc.line_text(span.line), exact, kind)
+    # One string per line, shared by the line's links (a long line may hold thousands).
+    lines = _line_texts.setdefault(doc, {})
+    if span.line not in lines:
+        lines[span.line] = doc.line_text(span.line)
+    return Link(target, start, end, span, lines[span.line], exact, kind)
 
 
 def _block_region(doc: Document, token: Token) -> tuple[int, int]:

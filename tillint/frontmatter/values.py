@@ -103,6 +103,8 @@ def scalar_value(node: Scalar) -> Any:
     tag = node.tag
     if tag is None or tag in ("!", _CORE + "str", _CORE + "timestamp"):
         return node.text
+    if tag == _CORE + "bool" and node.text.strip() in _BOOL_11:
+        return _BOOL_11[node.text.strip()]  # the author said "boolean" explicitly
     value = _resolve_plain(node.text.strip())
     expected = {
         _CORE + "int": int,

@@ -21,10 +21,12 @@ from functools import cache
 
 BOUNDARY = " "
 # Interpolation weights: inside a morpheme, across a morpheme boundary, syllable frequency.
-_WITHIN, _ACROSS, _UNIGRAM = 0.6, 0.3, 0.1
+_WITHIN, _ACROSS, _UNIGRAM = 0.7, 0.25, 0.05
 _FLOOR = 1e-9
 # Punctuation common in Korean and Japanese text (ㆍ is the Korean interpunct).
 _FAMILIAR = frozenset("“”‘’„‚–—…•·※→←↑↓「」『』《》〈〉、。・～ㆍ")
+_JAPANESE_PUNCTUATION = frozenset("、。・")
+_OTHER_SCRIPT = -6.0
 
 
 def is_hangul_syllable(char: str) -> bool:
@@ -36,16 +38,22 @@ def token(char: str) -> str:
     return char if is_hangul_syllable(char) else BOUNDARY
 
 
-def symbol_prior(char: str) -> float:
-    """Log prior of a candidate that is not a Hangul syllable, by the kind of character."""
+def symbol_prior(char: str, korean: bool = False) -> float:
+    """Log prior of a candidate that is not a Hangul syllable, by the kind of character.
+
+    In a Korean line (``korean``), kana and Japanese-only punctuation are less likely.
+    """
     if is_hangul_syllable(char) or char.isascii():
         return 0.0
+    japanese = char in _JAPANESE_PUNCTUATION or unicodedata.name(char, "").startswith(
+        ("HIRAGANA", "KATAKANA")
+    )
+    penalty = _OTHER_SCRIPT if korean and japanese else 0.0
     if char in _FAMILIAR:
-        return -4.0
-    name = unicodedata.name(char, "")
-    if name.startswith(("HIRAGANA", "KATAKANA")):
-        return -6.0
-    if name.startswith("CJK UNIFIED IDEOGRAPH") and "\u4e00" <= char <= "\u9fff":
+        return -4.0 + penalty
+    if japanese:
+        return -6.0 + penalty
+    if "\u4e00" <= char <= "\u9fff":
         return -9.0
     if "\U0001f300" <= char <= "\U0001faff" or "\u2600" <= char <= "\u27bf":
         return -6.0  # the emoji people use
@@ -133,12 +141,15 @@ def rank_slots(model: SyllableModel, options: Sequence[Sequence[str]]) -> list[R
     skipped = _letter_spaces(options)
     kept = [i for i in range(len(options)) if i not in skipped]
     read = [options[i] for i in kept]
-    forward = _forward(model, read)
-    backward = _forward(model, [list(o) for o in reversed(read)], reverse=True)[::-1]
+    korean = any(
+        is_hangul_syllable(c) for choices in options if len(choices) == 1 for c in choices[0]
+    )
+    forward = _forward(model, read, korean)
+    backward = _forward(model, [list(o) for o in reversed(read)], korean, reverse=True)[::-1]
     ranked = [Ranked(((choices[0], 0.0),)) for choices in options]
     for position, index in enumerate(kept):
         scores = [
-            (choice, forward[position][k] + backward[position][k] - _prior(choice))
+            (choice, forward[position][k] + backward[position][k] - _prior(choice, korean))
             for k, choice in enumerate(read[position])
         ]
         scores.sort(key=lambda item: (-item[1], item[0]))
@@ -182,12 +193,12 @@ def _lone_syllable(kinds: list[str], index: int, step: int) -> bool:
     return not 0 <= beyond < len(kinds) or kinds[beyond] in ("space", "mark")
 
 
-def _prior(choice: str) -> float:
-    return symbol_prior(choice) if len(choice) == 1 else 0.0
+def _prior(choice: str, korean: bool) -> float:
+    return symbol_prior(choice, korean) if len(choice) == 1 else 0.0
 
 
 def _forward(
-    model: SyllableModel, options: Sequence[Sequence[str]], reverse: bool = False
+    model: SyllableModel, options: Sequence[Sequence[str]], korean: bool, reverse: bool = False
 ) -> list[list[float]]:
     """Best score of a reading ending (or, reversed, starting) in each option of each slot."""
     table: list[list[float]] = []
@@ -201,7 +212,7 @@ def _forward(
                 score + (model.transition(enter, p) if reverse else model.transition(p, enter))
                 for p, score in zip(previous_tokens, previous_scores)
             )
-            scores.append(best + _prior(choice))
+            scores.append(best + _prior(choice, korean))
         table.append(scores)
         previous_tokens = [token(c[0] if reverse else c[-1]) for c in choices]
         previous_scores = scores

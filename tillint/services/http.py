@@ -208,6 +208,7 @@ class LinkProber:
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
+        self._stopping = threading.Event()  # set when the run is interrupted
         self._host_limits: dict[str, threading.Semaphore] = {}
         self._session = requests.Session()
         self._session.trust_env = False
@@ -224,16 +225,24 @@ class LinkProber:
         if not wanted:
             return
         workers = max(1, min(self.options.max_concurrency, len(wanted)))
-        failures = 0
-        with ThreadPoolExecutor(workers, thread_name_prefix="tillint-link") as pool:
+        pool = ThreadPoolExecutor(workers, thread_name_prefix="tillint-link")
+        finished = False
+        try:
             futures = [pool.submit(self.probe, url, anchors) for url, anchors in wanted]
+            failures = 0
             for done, future in enumerate(as_completed(futures), 1):
                 result = future.result()
                 failures += result.outcome not in (OK, REDIRECTED)
                 self._show_progress(done, len(wanted), failures)
                 yield result
-        if self.options.progress:
-            sys.stderr.write("\r\x1b[K")
+            finished = True
+        finally:
+            # Interrupted (Ctrl-C, or the caller stopped): no new attempt, no retry wait.
+            if not finished:
+                self._stopping.set()
+            pool.shutdown(wait=finished, cancel_futures=not finished)
+            if self.options.progress:
+                sys.stderr.write("\r\x1b[K")
 
     def _show_progress(self, done: int, total: int, failures: int) -> None:
         if self.options.progress:
@@ -256,7 +265,7 @@ class LinkProber:
     def _ask_with_retries(self, url: str, want_anchors: bool, deadline: _Deadline) -> _Answer:
         method = "GET" if want_anchors else "HEAD"
         attempt, timeouts = 0, 0
-        while True:
+        while not self._stopping.is_set():
             # The host's slot is held per attempt, not while waiting to retry.
             with self._host_limit(url):
                 answer = self._follow(url, method, want_anchors, deadline)
@@ -273,10 +282,10 @@ class LinkProber:
             delay = self.options.backoff * 2**attempt
             if answer.retry_after is not None:
                 delay = max(delay, min(answer.retry_after, self.options.max_retry_after))
-            if delay >= deadline.left():
+            if delay >= deadline.left() or self._stopping.wait(delay):
                 return answer
-            time.sleep(delay)
             attempt += 1
+        return _Answer(failure="deadline", method=method)
 
     def _headers_for(self, url: str) -> dict[str, str]:
         headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT}
@@ -341,7 +350,7 @@ class LinkProber:
         body = b""
         complete = False
         try:
-            while len(body) < BODY_LIMIT and deadline.left() > 0:
+            while len(body) < BODY_LIMIT and deadline.left() > 0 and not self._stopping.is_set():
                 chunk = response.raw.read1(BODY_LIMIT - len(body))
                 if not chunk:
                     complete = True

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tillint.services.http import BROKEN, OK, REDIRECTED, ProbeResult
 
@@ -91,13 +92,17 @@ class LinkCache:
 
     def get(self, url: str, want_anchors: bool) -> ProbeResult | None:
         """A still-valid answer for ``url`` (with the page's anchors when they are wanted)."""
-        row = self._db.execute(
-            "SELECT outcome, detail, status, final_url, anchors, checked_at FROM links "
-            "WHERE url = ?",
-            (url,),
-        ).fetchone()
-        if row is None:
-            return None
+        try:
+            row = self._db.execute(
+                "SELECT outcome, detail, status, final_url, anchors, checked_at FROM links "
+                "WHERE url = ?",
+                (url,),
+            ).fetchone()
+            return self._valid(url, row, want_anchors) if row is not None else None
+        except (sqlite3.Error, ValueError, KeyError, TypeError):
+            return None  # an unreadable entry is a miss; the next put replaces it
+
+    def _valid(self, url: str, row: tuple[Any, ...], want_anchors: bool) -> ProbeResult | None:
         outcome, detail, status, final_url, anchors, checked_at = row
         if time.time() - checked_at > self.lifetimes.of(outcome):
             return None
@@ -125,9 +130,14 @@ class LinkCache:
         ]
         if not rows:
             return
-        with self._db:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?, ?, ?, ?)", rows
+                )
+        except sqlite3.Error as exc:
+            _log.warning("could not write the link cache %s: %s", self.path, exc)
 
 
 def _anchors_json(result: ProbeResult) -> str | None:
