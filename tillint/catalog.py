@@ -62,7 +62,9 @@ class OptionSpec:
             )
         if self.choices and value not in self.choices:
             allowed = ", ".join(repr(choice) for choice in self.choices)
-            raise UsageError(f"{where}: option '{self.name}' must be one of {allowed}, got {value!r}")
+            raise UsageError(
+                f"{where}: option '{self.name}' must be one of {allowed}, got {value!r}"
+            )
         return value
 
 
