@@ -2,8 +2,9 @@
 
     python -m bench.links_run [--latency 0.1] [--timeout 5] [--no-hang]
 
-Prints wall time, requests made (and the minimum), found / false / missed, then the same for
-a second run that should answer every cacheable URL from the cache.
+Prints the wall time of an offline run (what linting costs without the network), then wall
+time, requests made (and the minimum), found / false / missed for a first run and for a
+second one that should answer every cacheable URL from the cache.
 """
 
 from __future__ import annotations
@@ -30,10 +31,11 @@ def _config(root: Path, timeout: float) -> None:
     )
 
 
-def _run_tillint(root: Path) -> tuple[float, set[Expected]]:
+def _run_tillint(root: Path, *extra: str) -> tuple[float, set[Expected]]:
+    command = [sys.executable, "-m", "tillint", "check", "--select", "LK", "--format", "json"]
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "tillint", "check", "--select", "LK", "--format", "json", "."],
+        [*command, *extra, "."],
         cwd=root,
         capture_output=True,
         text=True,
@@ -95,6 +97,8 @@ def main() -> None:
                 f"latency {args.latency * 1000:.0f} ms, critical path {corpus.critical_path:.1f} s"
                 f"{'' if args.no_hang else f' (+ hanging URLs: timeout {args.timeout:g} s)'}"
             )
+            offline, _ = _run_tillint(root, "--offline")
+            print(f"offline run (no network, the engine's own cost): wall {offline:.2f} s")
             for label in ("first run", "second run (cache)"):
                 for host in hosts:
                     host.reset_stats()

@@ -71,16 +71,18 @@ def test_safe_fix_only_restores_lossless_spans(in_tmp: Path) -> None:
 
 
 def test_uncertain_characters_are_reported_with_candidates(in_tmp: Path) -> None:
-    path = in_tmp / "video.md"
-    path.write_text("- ì˜ìƒ ë§í¬: https://www.youtube.com/\n", encoding="utf-8")
+    path = in_tmp / "budget.md"
+    original = "예산은 국회예산정책처가 추계하였다.\n"
+    damaged = original.encode("utf-8").decode("cp1254", "ignore").replace("\xad", "")
+    path.write_text(damaged, encoding="utf-8")
     findings = _findings("--select", "EN", path)
     assert [(f["rule"], f["line"], f["column"]) for f in findings] == [
-        ("EN001", 1, 3),
-        ("EN005", 1, 3),
+        ("EN001", 1, 1),
+        ("EN005", 1, 10),
     ]
-    assert "reads as: 영상 링크" in str(findings[0]["message"])
-    assert "restored as `영`" in str(findings[1]["message"])
-    assert "의 (" in str(findings[1]["message"])
+    assert "reads as: 예산은 교회예산정책처가 추계하였다" in str(findings[0]["message"])
+    assert "restored as `교`" in str(findings[1]["message"])
+    assert "국 (" in str(findings[1]["message"])
 
 
 @pytest.mark.parametrize("corpus", [CORPUS, KOREAN], ids=["jbranchaud-til", "korean"])
@@ -122,10 +124,21 @@ def test_bidi_override_and_replacement_character(in_tmp: Path) -> None:
     assert rows == [("EN004", 1, 11), ("EN004", 1, 15), ("EN003", 3, 7)]
 
 
-def test_unknown_ranker_is_reported(in_tmp: Path) -> None:
+def test_unknown_ranker_is_a_usage_error(in_tmp: Path) -> None:
     (in_tmp / "tillint.toml").write_text('[encoding]\nranker = "neural"\n', encoding="utf-8")
     path = in_tmp / "x.md"
     path.write_text("CafÃ©\n", encoding="utf-8")
-    findings = _findings("--select", "EN", path)
-    assert [f["rule"] for f in findings] == ["TL001"]
-    assert "ranker" in str(findings[0]["message"])
+    result = run_cli("check", "--select", "EN", path)
+    assert result.exit_code == 2
+    assert "option 'ranker' must be one of 'wordfreq', 'kiwi', 'auto', got 'neural'" in result.output
+
+
+def test_kiwi_ranker_restores_the_fixture_line(in_tmp: Path) -> None:
+    pytest.importorskip("kiwipiepy")
+    (in_tmp / "tillint.toml").write_text('[encoding]\nranker = "kiwi"\n', encoding="utf-8")
+    path = in_tmp / "budget.md"
+    original = "제안이유 및 주요내용\n"
+    damaged = original.encode("utf-8").decode("cp1254", "ignore").replace("\xad", "")
+    path.write_text(damaged, encoding="utf-8")
+    run_cli("check", "--no-cache", "--select", "EN001", "--fix", "--unsafe-fixes", path)
+    assert path.read_text(encoding="utf-8") == original

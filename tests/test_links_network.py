@@ -330,3 +330,23 @@ def test_stopping_early_does_not_wait_for_slow_urls() -> None:
         prober.close()
         assert time.monotonic() - started < 1.0
     assert first.outcome == "ok"
+
+
+def test_front_matter_footnotes_images_and_html_are_asked_but_code_never(in_tmp: Path) -> None:
+    routes = {p: Route(404) for p in ("/fm", "/fn", "/img.png", "/html", "/code", "/fence")}
+    with LoopbackSite(routes) as site:
+        text = (
+            f"---\nurl: {site.url}/fm\n---\n"
+            f"Text[^1] ![i]({site.url}/img.png) `[c]({site.url}/code)`\n\n"
+            f"```\n[f]({site.url}/fence)\n```\n\n"
+            f'<a href="{site.url}/html">x</a>\n\n'
+            f"[^1]: A note: <{site.url}/fn>\n"
+        )
+        findings = _check(in_tmp, text)
+    assert [(f["rule"], f["line"]) for f in findings] == [
+        ("LK001", 2),
+        ("LK001", 4),
+        ("LK001", 10),
+        ("LK001", 12),
+    ]
+    assert sorted(site.paths()) == ["/fm", "/fn", "/html", "/img.png"]

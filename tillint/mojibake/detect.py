@@ -162,9 +162,9 @@ def _accepted_units(units: list[Unit]) -> list[int]:
     # transform would have turned a real accented letter into two characters.
     strong = len(accepted) >= STRONG_EVIDENCE
     for i, unit in enumerate(units):
-        if unit.kind == "hole" and len(unit.data) == 1:
-            if ({i - 1, i + 1} & accepted) or (strong and unit.data[0] >= 0xE0):
-                accepted.add(i)
+        bare = unit.kind == "hole" and len(unit.data) == 1
+        if bare and (({i - 1, i + 1} & accepted) or (strong and unit.data[0] >= 0xE0)):
+            accepted.add(i)
     return sorted(accepted)
 
 

@@ -7,6 +7,8 @@ the score that decides is kiwi's log-probability plus the embedded model's, weig
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import itertools
 import re
 from collections.abc import Sequence
@@ -27,19 +29,14 @@ _WORD = re.compile(r"\S+")
 
 
 def kiwi_available() -> bool:
-    """Whether the optional analyser can be imported."""
-    try:
-        import kiwipiepy  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Whether the optional analyser is installed."""
+    return importlib.util.find_spec("kiwipiepy") is not None
 
 
 @cache
 def _kiwi() -> Any:
-    from kiwipiepy import Kiwi
-
-    return Kiwi()
+    """The analyser, loaded once (about two seconds)."""
+    return importlib.import_module("kiwipiepy").Kiwi()
 
 
 def rerank_with_kiwi(slots: Sequence[Slot], ranked: list[Ranked]) -> list[Ranked]:
@@ -96,7 +93,7 @@ def _rerank_unit(unit: _Unit, best: list[str], result: list[Ranked]) -> None:
     texts = [_context(unit, best, reading) for reading in readings]
     analyses = _kiwi().analyze(texts, top_n=1)
     scored = []
-    for reading, text, analysis in zip(readings, texts, analyses):
+    for reading, text, analysis in zip(readings, texts, analyses, strict=True):
         score = analysis[0][1] + MODEL_WEIGHT * path_score(default_model(), text)
         scored.append((score, reading))
     scored.sort(key=lambda item: (-item[0], item[1]))
@@ -130,7 +127,7 @@ def _context(
     """The unit with ``reading`` in its slots' places (inner spaces removed), with ``words``
     neighbouring words on each side."""
     pieces = list(best)
-    for index, char in zip(unit.members, reading):
+    for index, char in zip(unit.members, reading, strict=True):
         pieces[index] = char
     text = "".join(pieces)
     left = text[: unit.start].split()[-words:] if words else []

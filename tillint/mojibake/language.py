@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -66,8 +66,8 @@ class SyllableModel:
     """Bigram log-probabilities of Hangul syllables, from a word -> frequency mapping."""
 
     def __init__(self, frequencies: dict[str, float]) -> None:
-        unigrams: Counter[str] = Counter()
-        bigrams: Counter[tuple[str, str]] = Counter()
+        unigrams: defaultdict[str, float] = defaultdict(float)
+        bigrams: defaultdict[tuple[str, str], float] = defaultdict(float)
         for word, frequency in frequencies.items():
             if not all(is_hangul_syllable(char) for char in word):
                 continue
@@ -77,7 +77,7 @@ class SyllableModel:
                 bigrams[previous, char] += frequency
                 previous = char
             bigrams[previous, BOUNDARY] += frequency
-        outgoing: Counter[str] = Counter()
+        outgoing: defaultdict[str, float] = defaultdict(float)
         for (first, _), frequency in bigrams.items():
             outgoing[first] += frequency
         self._unigrams = unigrams
@@ -97,12 +97,12 @@ class SyllableModel:
     def _compute(self, previous: str, char: str) -> float:
         if previous == BOUNDARY and char == BOUNDARY:
             return 0.0
-        out = self._outgoing[previous]
-        within = self._bigrams[previous, char] / out if out else 0.0
-        ends = self._bigrams[previous, BOUNDARY] / out if out else 0.3
-        starts = self._bigrams[BOUNDARY, char] / (self._outgoing[BOUNDARY] or 1.0)
+        out = self._outgoing.get(previous, 0.0)
+        within = self._bigrams.get((previous, char), 0.0) / out if out else 0.0
+        ends = self._bigrams.get((previous, BOUNDARY), 0.0) / out if out else 0.3
+        starts = self._bigrams.get((BOUNDARY, char), 0.0) / (self._outgoing.get(BOUNDARY) or 1.0)
         across = ends * (starts if char != BOUNDARY else 1.0)
-        unigram = self._unigrams[char] / self._total if char != BOUNDARY else ends
+        unigram = self._unigrams.get(char, 0.0) / self._total if char != BOUNDARY else ends
         return math.log(_WITHIN * within + _ACROSS * across + _UNIGRAM * unigram + _FLOOR)
 
 
@@ -210,7 +210,7 @@ def _forward(
             enter = token(choice[-1] if reverse else choice[0])
             best = max(
                 score + (model.transition(enter, p) if reverse else model.transition(p, enter))
-                for p, score in zip(previous_tokens, previous_scores)
+                for p, score in zip(previous_tokens, previous_scores, strict=True)
             )
             scores.append(best + _prior(choice, korean))
         table.append(scores)

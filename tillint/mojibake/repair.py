@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from tillint.mojibake.detect import Damage, Slot, find_damage
 from tillint.mojibake.language import Ranked, default_model, rank_slots
 
-RANKERS = ("auto", "wordfreq", "kiwi")
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,7 @@ def _line_slots(line: str, damages: Sequence[Damage]) -> list[Slot]:
 def _restoration(damage: Damage, slots: list[Slot], ranked: list[Ranked]) -> Restoration:
     pieces = []
     guesses = []
-    for slot, ranking in zip(slots, ranked):
+    for slot, ranking in zip(slots, ranked, strict=True):
         if slot.start < damage.start or slot.end > damage.end:
             continue
         pieces.append(ranking.best)

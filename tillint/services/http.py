@@ -163,7 +163,7 @@ class _Answer:
     status: int | None = None
     reason: str = ""
     method: str = "HEAD"
-    failure: str | None = None  # ConnectFailure kind, "read-timeout", "deadline" or "redirects"
+    failure: str | None = None  # ConnectFailure kind, read-timeout, deadline, redirects, tls
     message: str = ""
     final_url: str | None = None
     permanent: bool = False
@@ -332,6 +332,8 @@ class LinkProber:
             return _Answer(failure=exc.kind, message=str(exc), method=method)
         except requests.Timeout:
             return _Answer(failure="read-timeout", method=method)
+        except requests.exceptions.SSLError as exc:
+            return _Answer(failure="tls", message=f"TLS error: {exc}", method=method)
         except requests.RequestException as exc:
             return _Answer(failure="unreachable", message=type(exc).__name__, method=method)
         with response:
@@ -388,6 +390,8 @@ class LinkProber:
             return ProbeResult(url, BROKEN, answer.message, no_answer=kind == "dns")
         if kind == "redirects":
             return ProbeResult(url, BROKEN, answer.message)
+        if kind == "tls":  # the server answered, but not with a certificate we can trust
+            return ProbeResult(url, UNREACHABLE, answer.message)
         if kind in ("read-timeout", "deadline"):
             limit = f"{self.options.timeout:g} s"
             return ProbeResult(url, UNREACHABLE, f"no answer within {limit} ({answer.method})")
