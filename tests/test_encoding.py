@@ -130,7 +130,8 @@ def test_unknown_ranker_is_a_usage_error(in_tmp: Path) -> None:
     path.write_text("CafÃ©\n", encoding="utf-8")
     result = run_cli("check", "--select", "EN", path)
     assert result.exit_code == 2
-    assert "option 'ranker' must be one of 'wordfreq', 'kiwi', 'auto', got 'neural'" in result.output
+    expected = "option 'ranker' must be one of 'wordfreq', 'kiwi', 'auto', got 'neural'"
+    assert expected in result.output
 
 
 def test_kiwi_ranker_restores_the_fixture_line(in_tmp: Path) -> None:

@@ -14,7 +14,6 @@ from tillint.mojibake.detect import Damage, Slot, find_damage
 from tillint.mojibake.language import Ranked, default_model, rank_slots
 
 
-
 @dataclass(frozen=True)
 class Guess:
     """One lost-byte character: where it is in the line, what was chosen, and the runners-up."""
