@@ -9,12 +9,14 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import run_cli
 from tillint.catalog import load_catalog
 from tillint.checks import CheckContext
-from tillint.checks.frontmatter import check, check_corpus, fingerprint, summarize
+from tillint.checks.frontmatter import check, check_corpus, fingerprint_inputs, summarize
 from tillint.config import Settings, validate_family_options
 from tillint.document import Document
 from tillint.errors import UsageError
+from tillint.frontmatter.schema import PRESETS, load_schema
 from tillint.frontmatter.tree import MAX_DEPTH, YamlProblem, read_yaml
 from tillint.frontmatter.values import build_data
 
@@ -199,11 +201,24 @@ def test_summaries_are_small_and_picklable(tmp_path: Path) -> None:
     ]
 
 
-def test_fingerprint_follows_the_configured_schema_files(tmp_path: Path) -> None:
+def test_editing_the_schema_invalidates_cached_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tillint.toml").write_text('[frontmatter]\nschema = "post.yaml"\n', "utf-8")
     schema = tmp_path / "post.yaml"
     schema.write_text("type: object\n", encoding="utf-8")
-    settings = _ctx(tmp_path, schema="post.yaml", schemas={"a/**": "lumen"}).settings
-    before = fingerprint(settings)
+    (tmp_path / "a.md").write_text("---\ndraft: false\n---\nText.\n", encoding="utf-8")
+    assert run_cli("check", "--select", "FM003", "a.md").exit_code == 0
     schema.write_text("type: object\nrequired: [title]\n", encoding="utf-8")
-    assert fingerprint(settings) != before
-    assert "lumen" not in before
+    result = run_cli("check", "--select", "FM003", "--format", "concise", "a.md")
+    assert result.exit_code == 1
+    assert result.output.startswith("a.md:1:1: FM003")
+    assert fingerprint_inputs(_ctx(tmp_path, schema="lumen").settings) == []
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_every_preset_is_a_valid_schema_shipped_with_the_package(preset: str) -> None:
+    schema = load_schema(preset, Path("/nonexistent"))
+    assert schema.data["type"] == "object"
+    assert list(schema.violations({"title": 3})), "a number title must not pass any preset"

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = "1"
 CACHE_FILE = "results.sqlite"
 BUSY_TIMEOUT_SECONDS = 30.0
+MAX_CORPUS_ROWS = 64
 
 
 def digest(raw: bytes) -> str:
@@ -48,9 +49,21 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def run_fingerprint(settings: Settings) -> str:
-    """What, besides a file's bytes, decides its per-file results."""
+def _content_digest(path: Path) -> str:
+    try:
+        return digest(path.read_bytes())
+    except OSError:
+        return "unreadable"
+
+
+def run_fingerprint(settings: Settings, inputs: list[Path]) -> str:
+    """What, besides a file's bytes, decides its per-file results.
+
+    ``inputs`` are files the rule families read besides the documents (a words file, a schema);
+    their contents, not their paths, are part of the fingerprint.
+    """
     relevant = {
+        "inputs": sorted(_content_digest(path) for path in inputs),
         "code": code_fingerprint(),
         "selected": sorted(settings.selected),
         "options": settings.options,
@@ -59,6 +72,14 @@ def run_fingerprint(settings: Settings) -> str:
     }
     text = json.dumps(relevant, sort_keys=True, default=str)
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def corpus_key(fingerprint: str, family: str, documents: list[tuple[str, str]]) -> str:
+    """The key of a family's cross-file findings: every (path, digest) of the run."""
+    h = hashlib.blake2b(f"{fingerprint}\0{family}".encode(), digest_size=16)
+    for path, file_digest in sorted(documents):
+        h.update(f"\0{path}\0{file_digest}".encode())
+    return h.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -124,6 +145,9 @@ class ResultCache:
                 "mtime_ns INTEGER, digest TEXT, fingerprint TEXT, payload BLOB)"
             )
             connection.execute(
+                "CREATE TABLE IF NOT EXISTS corpus (key TEXT PRIMARY KEY, payload BLOB)"
+            )
+            connection.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,)
             )
 
@@ -149,6 +173,34 @@ class ResultCache:
     def store(self, key: str, size: int, mtime_ns: int, file_digest: str, result: Any) -> None:
         payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
         self._pending.append((key, size, mtime_ns, file_digest, payload))
+
+    def corpus_result(self, key: str) -> Any:
+        """Cached cross-file findings for a key (see ``corpus_key``), or None."""
+        if self._connection is None:
+            return None
+        try:
+            row = self._connection.execute(
+                "SELECT payload FROM corpus WHERE key = ?", (key,)
+            ).fetchone()
+            return pickle.loads(row[0]) if row else None
+        except Exception:  # a damaged row is a miss
+            return None
+
+    def store_corpus_result(self, key: str, result: Any) -> None:
+        if self._connection is None:
+            return
+        payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            with self._connection:
+                self._connection.execute(
+                    "INSERT OR REPLACE INTO corpus VALUES (?, ?)", (key, payload)
+                )
+                self._connection.execute(  # keep the newest few (shards share a cache)
+                    "DELETE FROM corpus WHERE rowid NOT IN "
+                    f"(SELECT rowid FROM corpus ORDER BY rowid DESC LIMIT {MAX_CORPUS_ROWS})"
+                )
+        except sqlite3.Error as exc:
+            self.warnings.append(f"could not write the result cache: {exc}")
 
     def flush(self) -> None:
         """Write the stored rows in one transaction; a failure only costs the cache."""

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from tillint.cache import ResultCache, digest, run_fingerprint
+from tillint.cache import ResultCache, corpus_key, digest, run_fingerprint
 from tillint.catalog import load_catalog
 from tillint.checks import CheckContext, active_families, family_module, run_corpus_check
 from tillint.config import Settings
@@ -234,19 +234,47 @@ def lint_with_cache(
     return [results[path] for path in files if path in results]
 
 
-def corpus_findings(results: list[FileResult], settings: Settings) -> list[Finding]:
+def corpus_findings(
+    results: list[FileResult], settings: Settings, result_cache: ResultCache | None = None
+) -> list[Finding]:
+    """Every family's cross-file findings; reused from the cache while no document changed."""
     findings: list[Finding] = []
+    documents = [(r.path, f"{r.digest}:{int(r.complete)}") for r in results]
     for family in active_families(settings.selected):
-        if not hasattr(family_module(family), "check_corpus"):
+        module = family_module(family)
+        if not hasattr(module, "check_corpus"):
             continue
+        key = None
+        if result_cache is not None and getattr(module, "CORPUS_CACHEABLE", False):
+            key = corpus_key(result_cache.fingerprint, family, documents)
+            cached = result_cache.corpus_result(key)
+            if isinstance(cached, list):
+                findings.extend(cached)
+                continue
         summaries = {r.path: r.summaries[family] for r in results if family in r.summaries}
         ctx = CheckContext(family, settings)
         try:
-            findings.extend(run_corpus_check(family, summaries, ctx))
+            found = list(run_corpus_check(family, summaries, ctx))
+        except UsageError:
+            raise
         except Exception as exc:
             message = f"internal error in the {family} cross-file checks: {exc!r}"
-            findings.append(_file_finding("<corpus>", INTERNAL_ERROR, message))
+            found = [_file_finding("<corpus>", INTERNAL_ERROR, message)]
+            key = None
+        if key is not None and result_cache is not None:
+            result_cache.store_corpus_result(key, found)
+        findings.extend(found)
     return findings
+
+
+def fingerprint_inputs(settings: Settings) -> list[Path]:
+    """Files besides the documents that the active families read (see ``tillint.checks``)."""
+    inputs: list[Path] = []
+    for family in active_families(settings.selected):
+        module = family_module(family)
+        if hasattr(module, "fingerprint_inputs"):
+            inputs.extend(module.fingerprint_inputs(settings))
+    return inputs
 
 
 def _ignored_by_path(finding: Finding, settings: Settings) -> bool:
@@ -294,7 +322,9 @@ def check_once(
     own_paths = {r.path for r in mine}
     findings = [f for r in mine for f in r.findings]
     findings.extend(
-        f for f in corpus_findings(results, settings) if shard is None or f.path in own_paths
+        f
+        for f in corpus_findings(results, settings, result_cache)
+        if shard is None or f.path in own_paths
     )
     kept = finalize(findings, {r.path: r.suppressions for r in mine}, settings)
     return Checked(kept, {r.path: r.digest for r in mine}, len(mine))
@@ -341,7 +371,7 @@ def run(
     cwd = cwd or Path.cwd()
     files = discover(paths, settings)
     result_cache = (
-        ResultCache(settings.cache_dir, run_fingerprint(settings))
+        ResultCache(settings.cache_dir, run_fingerprint(settings, fingerprint_inputs(settings)))
         if use_cache and settings.cache_dir is not None
         else None
     )

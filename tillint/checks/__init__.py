@@ -7,6 +7,13 @@ says ``family: <family>``. A family module provides:
     a small picklable summary of the document for cross-file rules.
 ``check_corpus(summaries, ctx) -> Iterable[Finding]`` (optional)
     the cross-file check, given every document's summary keyed by display path.
+``fingerprint_inputs(settings) -> Iterable[Path]`` (optional)
+    files outside the documents whose content changes the family's results (a words file, a
+    schema): their content is part of the result cache's key.
+``CORPUS_CACHEABLE = True`` (optional)
+    ``check_corpus`` depends on nothing but the summaries and the options, so its findings may
+    be reused while no document changed (not so for checks that look at the file system or
+    the network).
 ``prepare(settings) -> None`` (optional)
     load large read-only data (dictionaries, models) in the parent process before worker
     processes fork, so each worker shares it instead of loading it again.

@@ -236,19 +236,18 @@ def configured_schema(doc: Document, ctx: CheckContext) -> Schema | None:
         raise UsageError(f"[tool.tillint.frontmatter]: {exc}") from None
 
 
-def fingerprint(settings: Settings) -> str:
-    """What besides a file's bytes decides this family's findings: the size and modification
-    time of each configured schema file (presets change only with tillint's code)."""
+CORPUS_CACHEABLE = True
+
+
+def fingerprint_inputs(settings: Settings) -> list[Path]:
+    """The configured schema files: their content decides this family's findings (presets
+    change only with tillint's code; a file's own ``$schema`` is not covered)."""
     options = settings.family_options("frontmatter")
     specs = [options.get("schema"), *(options.get("schemas") or {}).values()]
-    parts = []
-    for spec in sorted({s for s in specs if isinstance(s, str) and s not in PRESETS}):
-        try:
-            info = (settings.root / spec).stat()
-            parts.append(f"{spec}:{info.st_size}:{info.st_mtime_ns}")
-        except OSError:
-            parts.append(f"{spec}:missing")
-    return "|".join(parts)
+    return [
+        settings.root / spec
+        for spec in sorted({s for s in specs if isinstance(s, str) and s not in PRESETS})
+    ]
 
 
 def _relative_path(doc: Document, root: Path) -> str:
