@@ -31,7 +31,9 @@ _BAD_HOST_CHARACTER = re.compile(r"[\s%<>\"{}|\\^`\[\]]")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 # Fragments that are not element ids: SPA routes (#/x, #!x) and text fragments (#:~:text=).
 _NOT_AN_ID = ("/", "!", ":~:")
+# check() and summarize() see the same Document: extract its links and anchors once.
 _extracted: weakref.WeakKeyDictionary[Document, list[Link]] = weakref.WeakKeyDictionary()
+_anchors: weakref.WeakKeyDictionary[Document, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,14 @@ def links_of(doc: Document, options: LinkOptions) -> list[Link]:
     return [link for link in links if not options.excluded_target(link.target)]
 
 
+def anchors_of(doc: Document, options: LinkOptions) -> frozenset[str]:
+    """The document's anchors (extracted once per document)."""
+    anchors = _anchors.get(doc)
+    if anchors is None:
+        anchors = _anchors[doc] = extract_anchors(doc, options.anchor_style)
+    return anchors
+
+
 def malformed_reason(target: str, schemes: frozenset[str], written: str = "") -> str | None:
     """Why a link target cannot work, or None. ``written``: the target as the author wrote it."""
     written = written or target
@@ -118,7 +128,7 @@ def check(doc: Document, ctx: CheckContext) -> list[Finding]:
 
 def _local_findings(doc: Document, options: LinkOptions) -> Iterator[Finding]:
     links = links_of(doc, options)
-    anchors = extract_anchors(doc, options.anchor_style) if links else frozenset()
+    anchors = anchors_of(doc, options) if links else frozenset()
     for link in links:
         written = doc.text[link.start : link.end] if link.exact else link.target
         reason = malformed_reason(link.target, options.schemes, written)
@@ -145,7 +155,7 @@ def summarize(doc: Document, ctx: CheckContext) -> LinkSummary:
         display_path=doc.display_path,
         file=str(doc.path.absolute()),
         links=tuple(links),
-        anchors=extract_anchors(doc, options.anchor_style) if doc.text else frozenset(),
+        anchors=anchors_of(doc, options),
         routes=routes,
     )
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -83,16 +82,19 @@ def _normalize(destination: str) -> str:
     return str(parser().normalizeLink(unescapeAll(destination)))
 
 
-_line_texts: weakref.WeakKeyDictionary[Document, dict[int, str]] = weakref.WeakKeyDictionary()
+class _LinkMaker:
+    """Builds a document's links; one source line string per line, shared by its links."""
 
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.lines: dict[int, str] = {}
 
-def _make_link(doc: Document, target: str, start: int, end: int, exact: bool, kind: str) -> Link:
-    span = doc.span(start, end)
-    # One string per line, shared by the line's links (a long line may hold thousands).
-    lines = _line_texts.setdefault(doc, {})
-    if span.line not in lines:
-        lines[span.line] = doc.line_text(span.line)
-    return Link(target, start, end, span, lines[span.line], exact, kind)
+    def __call__(self, target: str, start: int, end: int, exact: bool, kind: str) -> Link:
+        span = self.doc.span(start, end)
+        line = self.lines.get(span.line)
+        if line is None:
+            line = self.lines[span.line] = self.doc.line_text(span.line)
+        return Link(target, start, end, span, line, exact, kind)
 
 
 def _block_region(doc: Document, token: Token) -> tuple[int, int]:
@@ -178,7 +180,9 @@ def _link_tokens(inline: Token) -> Iterator[tuple[str, str]]:
             yield str(child.attrs.get("src", "")), "image"
 
 
-def _markdown_links(doc: Document, definitions: dict[str, _Candidate]) -> Iterator[Link]:
+def _markdown_links(
+    doc: Document, definitions: dict[str, _Candidate], make: _LinkMaker
+) -> Iterator[Link]:
     for token in doc.tokens:
         if token.type != "inline" or not token.map:
             continue
@@ -190,13 +194,13 @@ def _markdown_links(doc: Document, definitions: dict[str, _Candidate]) -> Iterat
         for target, kind in wanted:
             found = candidates.take(target)
             if found is not None:
-                yield _make_link(doc, target, found.start, found.end, True, kind)
+                yield make(target, found.start, found.end, True, kind)
             elif target in definitions:
                 found = definitions[target]
-                yield _make_link(doc, target, found.start, found.end, True, kind)
+                yield make(target, found.start, found.end, True, kind)
             else:
                 first = start + len(doc.text[start:end]) - len(doc.text[start:end].lstrip())
-                yield _make_link(doc, target, first, first, False, kind)
+                yield make(target, first, first, False, kind)
 
 
 def _attribute_values(
@@ -222,7 +226,7 @@ def _html_regions(doc: Document) -> Iterator[tuple[int, int]]:
             yield _block_region(doc, token)
 
 
-def _html_links(doc: Document) -> Iterator[Link]:
+def _html_links(doc: Document, make: _LinkMaker) -> Iterator[Link]:
     if "<" not in doc.text:
         return
     for start, end in _html_regions(doc):
@@ -230,7 +234,7 @@ def _html_links(doc: Document) -> Iterator[Link]:
             doc, _HTML_URL_ATTRIBUTE, start, end
         ):
             target = html.unescape(value).strip()
-            yield _make_link(doc, target, value_start, value_end, True, "html")
+            yield make(target, value_start, value_end, True, "html")
 
 
 def front_matter_values(doc: Document, keys: list[str]) -> Iterator[tuple[str, int, int]]:
@@ -250,11 +254,12 @@ def extract_links(doc: Document, front_matter_url_keys: list[str]) -> list[Link]
     """Every link of the document (Markdown, HTML attributes, front matter URLs), text order."""
     if not doc.text:
         return []
-    links = list(_markdown_links(doc, reference_definitions(doc)))
-    links.extend(_html_links(doc))
+    make = _LinkMaker(doc)
+    links = list(_markdown_links(doc, reference_definitions(doc), make))
+    links.extend(_html_links(doc, make))
     for value, start, end in front_matter_values(doc, front_matter_url_keys):
         if value.startswith(("http://", "https://")):
-            links.append(_make_link(doc, value, start, end, True, "front-matter"))
+            links.append(make(value, start, end, True, "front-matter"))
     return sorted(links, key=lambda link: (link.start, link.end))
 
 

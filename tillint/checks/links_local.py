@@ -38,6 +38,7 @@ class _Corpus:
         self.options = options
         self.root = options.root.absolute()
         self.by_file = {os.path.normpath(s.file): s for s in summaries}
+        self.verdicts: dict[tuple[str, str, str], tuple[str, str] | None] = {}
         self.by_route: dict[str, LinkSummary] = {}
         self.by_slug: dict[str, LinkSummary] = {}
         for summary in summaries:
@@ -93,6 +94,16 @@ def _strip_query(target: str) -> str:
 
 
 def _check_one(corpus: _Corpus, summary: LinkSummary, link: Link) -> Finding | None:
+    """The finding for one local link; the same target from the same file is resolved once."""
+    key = (summary.file, link.target, link.kind)
+    if key not in corpus.verdicts:
+        corpus.verdicts[key] = _verdict(corpus, summary, link)
+    verdict = corpus.verdicts[key]
+    return _finding(summary, link, *verdict) if verdict is not None else None
+
+
+def _verdict(corpus: _Corpus, summary: LinkSummary, link: Link) -> tuple[str, str] | None:
+    """(rule, message) for a local link, or None when it is fine."""
     base, fragment = split_fragment(link.target)
     path = unquote(_strip_query(base))
     if not path:
@@ -104,29 +115,24 @@ def _check_one(corpus: _Corpus, summary: LinkSummary, link: Link) -> Finding | N
         return None
     if os.path.exists(file):
         if fragment and file.endswith(MARKDOWN_SUFFIXES):
-            return _missing_anchor(corpus, summary, link, fragment, file)
+            return _missing_anchor(corpus, fragment, file)
         return None
     routed = corpus.route(path) if rooted else None
     if routed is not None:
         if fragment and not anchor_found(fragment, routed.anchors):
-            message = f"no heading or anchor `#{fragment}` in {routed.display_path}"
-            return _finding(summary, link, "LK004", message)
+            return "LK004", f"no heading or anchor `#{fragment}` in {routed.display_path}"
         return None
     what = "image" if link.kind == "image" else "file"
     where = "under the root" if rooted else "next to this file"
     route_note = " and no document declares that route" if rooted else ""
-    message = f"no such {what} `{path}` {where}{route_note}"
-    return _finding(summary, link, "LK003", message)
+    return "LK003", f"no such {what} `{path}` {where}{route_note}"
 
 
-def _missing_anchor(
-    corpus: _Corpus, summary: LinkSummary, link: Link, fragment: str, file: str
-) -> Finding | None:
+def _missing_anchor(corpus: _Corpus, fragment: str, file: str) -> tuple[str, str] | None:
     anchors = corpus.anchors_of(file)
     if anchors is None or anchor_found(fragment, anchors):
         return None
-    message = f"no heading or anchor `#{fragment}` in {corpus.shown(file)}"
-    return _finding(summary, link, "LK004", message)
+    return "LK004", f"no heading or anchor `#{fragment}` in {corpus.shown(file)}"
 
 
 def check_local_links(summaries: Sequence[LinkSummary], options: LinkOptions) -> Iterator[Finding]:

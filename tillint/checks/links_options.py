@@ -86,7 +86,7 @@ class LinkOptions:
     def headers(self) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
         return _headers(dict(self.value("headers")))
 
-    @property
+    @cached_property
     def anchor_style(self) -> str:
         style = str(self.value("anchor_style"))
         if style not in SLUGGERS:
@@ -100,7 +100,7 @@ class LinkOptions:
         value = self.value("root")
         return self.config_root if value is None else (self.config_root / value)
 
-    @property
+    @cached_property
     def schemes(self) -> frozenset[str]:
         return frozenset(s.lower() for s in self.value("schemes"))
 
