@@ -2,8 +2,9 @@
 
 ``LoopbackSite`` serves scripted answers on 127.0.0.1 only, records every request it gets,
 answers at most ``max_requests`` of them (then 599) and never holds a connection longer than
-``HANG_LIMIT`` seconds. Link examples with a ``server:`` table run online against such a site,
-with ``{server}`` in the text (and in ``fixed:``/``files:``) replaced by its base URL and
+``HANG_LIMIT`` seconds. Link examples with a ``server:`` table (and a ``runner:`` naming this
+module, so the generic example test skips them) run online against such a site, with
+``{server}`` in the text (and in ``fixed:``/``files:``) replaced by its base URL and
 ``allow_private`` on unless the example says otherwise; the others run offline.
 """
 
@@ -209,6 +210,8 @@ def run_link_example(
 def test_link_rule_example(
     rule_id: str, kind: str, index: int, example: dict[str, Any], tmp_path: Path
 ) -> None:
+    if "server" in example:  # the generic example test leaves it to this module
+        assert example.get("runner") == "tests/test_links_examples.py"
     routes = {p: Route.from_yaml(r or {}) for p, r in (example.get("server") or {}).items()}
     expected = [(f["line"], f["column"]) for f in example.get("findings", [])]
     with LoopbackSite(routes, max_requests=20) as site:

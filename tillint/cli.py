@@ -121,7 +121,7 @@ def main() -> None:
     type=click.Choice(["builtin", "languagetool"]),
     help="Spelling engine (overrides [tool.tillint.typos] engine).",
 )
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write any cache.")
 @click.option("--shard", callback=_parse_shard, help="Check only shard K of N (e.g. 2/4).")
 def check(
     paths: tuple[Path, ...],

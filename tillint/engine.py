@@ -369,10 +369,12 @@ def run(
 ) -> RunResult:
     """Check (and with ``settings.fix``, fix) every Markdown file under ``paths``."""
     cwd = cwd or Path.cwd()
+    if not use_cache:  # no result cache, and no cache for the families either (link results)
+        settings = replace(settings, cache_dir=None)
     files = discover(paths, settings)
     result_cache = (
         ResultCache(settings.cache_dir, run_fingerprint(settings, fingerprint_inputs(settings)))
-        if use_cache and settings.cache_dir is not None
+        if settings.cache_dir is not None
         else None
     )
     try:

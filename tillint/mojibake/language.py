@@ -1,41 +1,47 @@
-"""The embedded language model: a Korean syllable bigram model built from wordfreq.
-
-wordfreq's Korean list holds about 30,000 morphemes with their frequencies. Their syllables
-give a bigram model inside morphemes; a morpheme boundary (``P(end | a) * P(b | start)``) and
-the syllable's own frequency are mixed in, so transitions across morphemes inside a word are
-scored too. Everything that is not a Hangul syllable counts as a word boundary. Candidates that
-are not Hangul get a prior by kind (familiar punctuation, kana, CJK, emoji, the rest).
+"""Rank the candidates of lost-byte characters with the embedded syllable model.
 
 The best reading of a line, and for every candidate the score of the best reading that uses it
-(max-marginals), come from one forward and one backward Viterbi pass.
+(max-marginals), come from one forward and one backward Viterbi pass. A first pass with the
+syllable bigram model keeps each slot's few best candidates; a second pass, whose states are
+the last two syllables, scores those with the trigram model. Candidates that are not Hangul
+get a prior by kind (familiar punctuation, kana, CJK, emoji, the rest).
 """
 
 from __future__ import annotations
 
 import math
 import unicodedata
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
-BOUNDARY = " "
-# Interpolation weights: inside a morpheme, across a morpheme boundary, syllable frequency.
-_WITHIN, _ACROSS, _UNIGRAM = 0.7, 0.25, 0.05
-_FLOOR = 1e-9
+from tillint.mojibake.syllables import (
+    BOUNDARY,
+    SyllableModel,
+    default_model,
+    is_hangul_syllable,
+    token,
+)
+
+__all__ = [
+    "Ranked",
+    "SyllableModel",
+    "default_model",
+    "is_hangul_syllable",
+    "path_score",
+    "rank_slots",
+    "symbol_prior",
+    "token",
+]
+
+# Candidates per slot that the bigram pass hands to the trigram pass.
+PRUNED_CANDIDATES = 4
 # Punctuation common in Korean and Japanese text (ㆍ is the Korean interpunct).
 _FAMILIAR = frozenset("“”‘’„‚–—…•·※→←↑↓「」『』《》〈〉、。・～ㆍ")
 _JAPANESE_PUNCTUATION = frozenset("、。・")
 _OTHER_SCRIPT = -6.0
-
-
-def is_hangul_syllable(char: str) -> bool:
-    return "\uac00" <= char <= "\ud7a3"
-
-
-def token(char: str) -> str:
-    """The model's view of a character: a Hangul syllable, or a word boundary."""
-    return char if is_hangul_syllable(char) else BOUNDARY
+# The last two model tokens of a reading: the trigram model's state.
+State = tuple[str, str]
+_START: State = (BOUNDARY, BOUNDARY)
 
 
 def symbol_prior(char: str, korean: bool = False) -> float:
@@ -62,58 +68,6 @@ def symbol_prior(char: str, korean: bool = False) -> float:
     return -20.0
 
 
-class SyllableModel:
-    """Bigram log-probabilities of Hangul syllables, from a word -> frequency mapping."""
-
-    def __init__(self, frequencies: dict[str, float]) -> None:
-        unigrams: defaultdict[str, float] = defaultdict(float)
-        bigrams: defaultdict[tuple[str, str], float] = defaultdict(float)
-        for word, frequency in frequencies.items():
-            if not all(is_hangul_syllable(char) for char in word):
-                continue
-            previous = BOUNDARY
-            for char in word:
-                unigrams[char] += frequency
-                bigrams[previous, char] += frequency
-                previous = char
-            bigrams[previous, BOUNDARY] += frequency
-        outgoing: defaultdict[str, float] = defaultdict(float)
-        for (first, _), frequency in bigrams.items():
-            outgoing[first] += frequency
-        self._unigrams = unigrams
-        self._total = sum(unigrams.values()) or 1.0
-        self._bigrams = bigrams
-        self._outgoing = outgoing
-        self._cache: dict[tuple[str, str], float] = {}
-
-    def transition(self, previous: str, char: str) -> float:
-        """log P(char | previous) over model tokens (syllables or ``BOUNDARY``)."""
-        key = (previous, char)
-        cached = self._cache.get(key)
-        if cached is None:
-            cached = self._cache[key] = self._compute(previous, char)
-        return cached
-
-    def _compute(self, previous: str, char: str) -> float:
-        if previous == BOUNDARY and char == BOUNDARY:
-            return 0.0
-        out = self._outgoing.get(previous, 0.0)
-        within = self._bigrams.get((previous, char), 0.0) / out if out else 0.0
-        ends = self._bigrams.get((previous, BOUNDARY), 0.0) / out if out else 0.3
-        starts = self._bigrams.get((BOUNDARY, char), 0.0) / (self._outgoing.get(BOUNDARY) or 1.0)
-        across = ends * (starts if char != BOUNDARY else 1.0)
-        unigram = self._unigrams.get(char, 0.0) / self._total if char != BOUNDARY else ends
-        return math.log(_WITHIN * within + _ACROSS * across + _UNIGRAM * unigram + _FLOOR)
-
-
-@cache
-def default_model() -> SyllableModel:
-    """The model from wordfreq's Korean frequencies (built once, about a tenth of a second)."""
-    from wordfreq import get_frequency_dict
-
-    return SyllableModel(get_frequency_dict("ko"))
-
-
 @dataclass(frozen=True)
 class Ranked:
     """A slot's candidates, best first, each with the score of the best line reading using it."""
@@ -133,10 +87,12 @@ class Ranked:
 
 
 def rank_slots(model: SyllableModel, options: Sequence[Sequence[str]]) -> list[Ranked]:
-    """Max-marginal ranking of every slot's options (strings; only their ends matter).
+    """Max-marginal ranking of every slot's options (strings of one or more characters).
 
     Spaces inside letter-spaced text (``발  의  자``, ``(생  략)``) are read through, so the
-    syllables they separate are scored as the word they spell.
+    syllables they separate are scored as the word they spell. Each slot keeps its
+    ``PRUNED_CANDIDATES`` best options by the bigram model, scored and ordered by the trigram
+    model.
     """
     skipped = _letter_spaces(options)
     kept = [i for i in range(len(options)) if i not in skipped]
@@ -144,17 +100,85 @@ def rank_slots(model: SyllableModel, options: Sequence[Sequence[str]]) -> list[R
     korean = any(
         is_hangul_syllable(c) for choices in options if len(choices) == 1 for c in choices[0]
     )
-    forward = _forward(model, read, korean)
-    backward = _forward(model, [list(o) for o in reversed(read)], korean, reverse=True)[::-1]
+    pruned = [
+        _best_options(choices, scores)
+        for choices, scores in zip(read, _bigram_marginals(model, read, korean), strict=True)
+    ]
+    marginals = _trigram_marginals(model, pruned, korean)
     ranked = [Ranked(((choices[0], 0.0),)) for choices in options]
-    for position, index in enumerate(kept):
-        scores = [
-            (choice, forward[position][k] + backward[position][k] - _prior(choice, korean))
-            for k, choice in enumerate(read[position])
-        ]
-        scores.sort(key=lambda item: (-item[1], item[0]))
-        ranked[index] = Ranked(tuple(scores))
+    for index, choices, scores in zip(kept, pruned, marginals, strict=True):
+        ordered = sorted(zip(choices, scores, strict=True), key=lambda item: (-item[1], item[0]))
+        ranked[index] = Ranked(tuple(ordered))
     return ranked
+
+
+def _bigram_marginals(
+    model: SyllableModel, options: Sequence[Sequence[str]], korean: bool
+) -> list[list[float]]:
+    """Every option's max-marginal score under the bigram model."""
+    forward = _forward(model, options, korean)
+    backward = _forward(model, [list(o) for o in reversed(options)], korean, reverse=True)[::-1]
+    return [
+        [
+            ahead + behind - _prior(choice, korean)
+            for choice, ahead, behind in zip(*row, strict=True)
+        ]
+        for row in zip(options, forward, backward, strict=True)
+    ]
+
+
+def _best_options(choices: Sequence[str], scores: list[float]) -> list[str]:
+    ordered = sorted(zip(scores, choices, strict=True), key=lambda item: (-item[0], item[1]))
+    return [choice for _, choice in ordered[:PRUNED_CANDIDATES]]
+
+
+def _trigram_marginals(
+    model: SyllableModel, options: Sequence[Sequence[str]], korean: bool
+) -> list[list[float]]:
+    """Every option's max-marginal score under the trigram model (states: last two tokens)."""
+    moves: list[dict[State, list[tuple[float, State]]]] = []
+    reachable = {_START}
+    for choices in options:
+        step = {state: [_enter(model, state, c, korean) for c in choices] for state in reachable}
+        moves.append(step)
+        reachable = {after for edges in step.values() for _, after in edges}
+    forward: list[dict[State, float]] = [{_START: 0.0}]
+    for step in moves:
+        best: dict[State, float] = {}
+        for state, edges in step.items():
+            for gain, after in edges:
+                score = forward[-1][state] + gain
+                if score > best.get(after, -math.inf):
+                    best[after] = score
+        forward.append(best)
+    backward = [{state: model.trigram(*state, BOUNDARY) for state in reachable}]
+    for step in reversed(moves):
+        following = backward[0]
+        backward.insert(
+            0,
+            {s: max(gain + following[after] for gain, after in e) for s, e in step.items()},
+        )
+    return [
+        [
+            max(
+                forward[i][state] + edges[k][0] + backward[i + 1][edges[k][1]]
+                for state, edges in step.items()
+            )
+            for k in range(len(choices))
+        ]
+        for i, (choices, step) in enumerate(zip(options, moves, strict=True))
+    ]
+
+
+def _enter(model: SyllableModel, state: State, choice: str, korean: bool) -> tuple[float, State]:
+    """The score of reading ``choice`` after ``state``, and the state after it."""
+    first, previous = state
+    score = _prior(choice, korean)
+    for char in choice:
+        current = token(char)
+        score += model.trigram(first, previous, current)
+        first, previous = (previous, current) if current != BOUNDARY else _START
+    return score, (first, previous)
 
 
 def _letter_spaces(options: Sequence[Sequence[str]]) -> set[int]:
@@ -222,9 +246,8 @@ def _forward(
 def path_score(model: SyllableModel, text: str) -> float:
     """The model's log-probability of a whole reading (for comparing full alternatives)."""
     score = 0.0
-    previous = BOUNDARY
+    state = _START
     for char in text:
-        current = token(char)
-        score += model.transition(previous, current) + symbol_prior(char)
-        previous = current
-    return score + model.transition(previous, BOUNDARY)
+        gain, state = _enter(model, state, char, korean=False)
+        score += gain
+    return score + model.trigram(*state, BOUNDARY)
