@@ -85,6 +85,25 @@ def test_uncertain_characters_are_reported_with_candidates(in_tmp: Path) -> None
     assert "국 (" in str(findings[1]["message"])
 
 
+@pytest.mark.parametrize(
+    "original",
+    [
+        "위원장의 임기는 2년으로 하고, 한 번만 연임할 수 있다.",  # not 을기, 연을할
+        "그는 육아휴직을 신청한 뒤 회사에 알렸다.",  # not 휴직임
+        "시장은 부시장을 임명한다.",  # not 을명한다
+        "자료 및 정보를 제공한다.",  # not 데
+    ],
+)
+def test_lossy_fix_reads_words_as_words(original: str, in_tmp: Path) -> None:
+    # A particle (을) or bound noun (데) never starts a word, and a word's syllables are read
+    # as trigrams: the embedded model restores these lines exactly.
+    path = in_tmp / "note.md"
+    damaged = original.encode("utf-8").decode("cp1254", "ignore").replace("\xad", "")
+    path.write_text(damaged + "\n", encoding="utf-8")
+    run_cli("check", "--no-cache", "--select", "EN001", "--fix", "--unsafe-fixes", path)
+    assert path.read_text(encoding="utf-8") == original + "\n"
+
+
 @pytest.mark.parametrize("corpus", [CORPUS, KOREAN], ids=["jbranchaud-til", "korean"])
 def test_no_mojibake_in_clean_corpora(corpus: Path, in_tmp: Path) -> None:
     files = sorted(corpus.rglob("*.md")) or sorted(corpus.glob("*.txt"))

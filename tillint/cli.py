@@ -192,7 +192,8 @@ def check(
 
 def _languagetool_problem(settings: Settings) -> str | None:
     """Why the selected LanguageTool rule cannot run (no server, no local LanguageTool)."""
-    if LANGUAGETOOL_RULE not in settings.selected or settings.offline:
+    engine = settings.family_options("typos").get("engine")
+    if LANGUAGETOOL_RULE not in settings.selected or settings.offline or engine != "languagetool":
         return None
     from tillint.services.languagetool import ensure_available
 

@@ -37,29 +37,48 @@ def applicable_fixes(findings: Iterable[Finding], unsafe: bool) -> list[Fix]:
     ]
 
 
-def apply_fixes(text: str, fixes: list[Fix], newline: str = "\n") -> tuple[str, int]:
-    """Apply every fix whose edits overlap no earlier fix; returns (new text, fixes applied).
-
-    Fixes are taken in order of their first edit; one that overlaps an accepted edit is left
-    for the next round. The text is rebuilt in one pass (linear in its size, however many
-    edits). With ``newline="\\r\\n"``, bare ``\\n`` in inserted content becomes ``\\r\\n``.
-    """
-    accepted: list[Edit] = []
-    applied = 0
+def accepted_fixes(fixes: list[Fix]) -> list[Fix]:
+    """The fixes one round applies: in order of their first edit, each unless one of its edits
+    overlaps an edit already accepted (that fix is left for the next round)."""
+    accepted: list[Fix] = []
+    edits: list[Edit] = []
     for fix in sorted(fixes, key=_first_edit):
-        if any(_overlaps(edit, other) for edit in fix.edits for other in _near(accepted, edit)):
+        ordered = sorted(fix.edits, key=_edit_order)
+        if edits and ordered and ordered[0].start >= edits[-1].end:
+            # The usual case: the fix lies after every accepted edit, so only the last one
+            # can touch it (an insertion at the same point).
+            if _overlaps(ordered[0], edits[-1]):
+                continue
+            edits.extend(ordered)
+        elif any(_overlaps(edit, other) for edit in ordered for other in _near(edits, edit)):
             continue
-        for edit in fix.edits:
-            bisect.insort(accepted, edit, key=_edit_order)
-        applied += 1
+        else:
+            for edit in ordered:
+                bisect.insort(edits, edit, key=_edit_order)
+        accepted.append(fix)
+    return accepted
+
+
+def inserted_text(content: str, newline: str) -> str:
+    """An edit's content as written into a file whose line endings are ``newline``."""
+    return _BARE_LF.sub("\r\n", content) if newline == "\r\n" else content
+
+
+def apply_fixes(text: str, fixes: list[Fix], newline: str = "\n") -> tuple[str, int]:
+    """Apply the ``accepted_fixes``; returns (new text, fixes applied).
+
+    The text is rebuilt in one pass (linear in its size, however many edits). With
+    ``newline="\\r\\n"``, a bare ``\\n`` in inserted content is written as ``\\r\\n``.
+    """
+    accepted = accepted_fixes(fixes)
     pieces: list[str] = []
     position = 0
-    for edit in accepted:
+    for edit in sorted((e for fix in accepted for e in fix.edits), key=_edit_order):
         pieces.append(text[position : edit.start])
-        pieces.append(_BARE_LF.sub("\r\n", edit.content) if newline == "\r\n" else edit.content)
+        pieces.append(inserted_text(edit.content, newline))
         position = edit.end
     pieces.append(text[position:])
-    return "".join(pieces), applied
+    return "".join(pieces), len(accepted)
 
 
 def _first_edit(fix: Fix) -> tuple[int, int]:

@@ -260,7 +260,7 @@ def unavailable(case: HostileCase) -> str | None:
     if case.needs == "symlink" and os.name == "nt":
         return "needs POSIX symlinks and file names"
     if case.needs == "non-root" and (os.name == "nt" or os.geteuid() == 0):
-        return "permissions do not stop root (tests/hostile/test_unreadable.py covers it)"
+        return "permissions do not stop root (test_engine_errors.py covers it in-process)"
     return None
 
 

@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tillint.checks import CheckContext
-from tillint.checks.typos_lexicon import frequencies, match_case, misspellings
-from tillint.checks.typos_neighbours import NearbyWords, suggestions
+from tillint.checks.typos_lexicon import common_words, frequencies, match_case, misspellings
+from tillint.checks.typos_neighbours import Evidence, NearbyWords, evidence, suggestions
 from tillint.checks.typos_prose import Prose, Word, identifier_parts
 from tillint.checks.typos_vocabulary import Vocabulary, project_vocabulary
 from tillint.document import Document
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from tillint.config import Settings
 
 KNOWN_ZIPF = 2.0
+_KNOWN_FREQUENCY = 10 ** (KNOWN_ZIPF - 9)
 MISSPELLING, UNKNOWN_WORD, LANGUAGETOOL, REPEATED_WORD = "TY001", "TY002", "TY003", "TY004"
 _SKIP_AFTER = frozenset("/~.$@#_\\")
 _MOJIBAKE_LEAD = "\u00ea\u00eb\u00ec\u00ed"  # cp1252 faces of Hangul's UTF-8 lead bytes
@@ -47,6 +48,8 @@ _ACRONYM = re.compile(r"[A-Z]{2,}s?")
 _LINE_GAP = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?")
 # Grammatical doublings ("I know that that is", "she had had enough").
 _ALLOWED_REPEATS = frozenset({"that", "had", "bye", "blah", "ha", "so"})
+# ``check_corpus`` reads only the summaries and the options: its findings may be reused.
+CORPUS_CACHEABLE = True
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ class Candidate:
     word: str
     span: Span
     source_line: str
-    nearby: tuple[str, ...]  # words of the same document one edit away
+    evidence: Evidence  # what the English lexicon says, so the corpus phase needs no lexicon
 
 
 @dataclass
@@ -78,15 +81,25 @@ class ClassifiedWord:
 
 def prepare(settings: Settings) -> None:
     """Load the dictionaries in the parent process, so forked workers share them."""
+    common_words()
     frequencies()
     misspellings()
 
 
+def _words_file(settings: Settings) -> Path:
+    options = settings.family_options("typos")
+    return settings.root / str(options.get("words_file") or ".tillint-words.txt")
+
+
+def fingerprint_inputs(settings: Settings) -> list[Path]:
+    """The words file: its words decide which findings each document gets."""
+    return [_words_file(settings)]
+
+
 def vocabulary(ctx: CheckContext) -> Vocabulary:
     """The project's words: the ``words`` option plus the words file."""
-    options = ctx.options
-    words_file = ctx.settings.root / str(options.get("words_file") or ".tillint-words.txt")
-    return project_vocabulary(tuple(options.get("words") or ()), Path(words_file))
+    words = tuple(ctx.options.get("words") or ())
+    return project_vocabulary(words, _words_file(ctx.settings))
 
 
 def prose_of(doc: Document, ctx: CheckContext) -> Prose:
@@ -140,13 +153,19 @@ def _english_part(part: Word) -> Word | None:
     return Word(text, part.start, part.start + len(text), part.in_code)
 
 
-def _uncommon_tokens(
-    prose: Prose, frequency: dict[str, float], threshold: float, typos: Mapping[str, Any]
-) -> Iterator[Word]:
+def is_known(word: str) -> bool:
+    """Whether a lowercase word is at least ``KNOWN_ZIPF`` frequent in English.
+
+    Most words are in the small list of common words; only the others load the large list.
+    """
+    return word in common_words() or frequencies().get(word, 0.0) >= _KNOWN_FREQUENCY
+
+
+def _uncommon_tokens(prose: Prose, typos: Mapping[str, Any]) -> Iterator[Word]:
     for match in prose.tokens():
         text = match.group()
         lowered = text.lower()
-        if frequency.get(lowered, 0.0) >= threshold and lowered not in typos:
+        if is_known(lowered) and lowered not in typos:
             continue  # the fast path: most words are common English words
         yield Word(text, match.start(), match.end())
     yield from prose.code_words
@@ -169,13 +188,11 @@ def analyse(doc: Document, ctx: CheckContext) -> Analysis:
     if _last_analysis and _last_analysis[0].doc is doc:
         return _last_analysis[0]
     prose = prose_of(doc, ctx)
-    frequency = frequencies()
-    threshold = 10 ** (KNOWN_ZIPF - 9)
     typos = misspellings()
     words = []
-    for token in _uncommon_tokens(prose, frequency, threshold, typos):
+    for token in _uncommon_tokens(prose, typos):
         for item in classify(doc, token):
-            if frequency.get(item.lookup, 0.0) < threshold or item.lookup in typos:
+            if not is_known(item.lookup) or item.lookup in typos:
                 words.append(item)
     _last_analysis[:] = [Analysis(doc, prose, words)]
     return _last_analysis[0]
@@ -254,9 +271,12 @@ def summarize(doc: Document, ctx: CheckContext) -> TypoSummary:
         summary.rare_words[item.lookup] += 1
         if item.identifier or len(item.lookup) < min_length or item.word.text in accepted:
             continue
+        found = evidence(item.lookup, nearby(item.lookup))
+        if found is None:
+            continue
         span = doc.span(item.word.start, item.word.end)
         line = doc.line_text(span.line)
-        summary.candidates.append(Candidate(item.word.text, span, line, nearby(item.lookup)))
+        summary.candidates.append(Candidate(item.word.text, span, line, found))
     return summary
 
 
@@ -268,16 +288,14 @@ def check_corpus(summaries: Mapping[str, Any], ctx: CheckContext) -> Iterator[Fi
         files.update(summary.rare_words.keys())
         uses.update(summary.rare_words)
     min_files = int(ctx.options.get("corpus_min_files", 2))
-    verdicts: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    verdicts: dict[Evidence, list[str]] = {}
     for path, summary in summaries.items():
         for candidate in summary.candidates:
-            lookup = candidate.word.lower().replace("\u2019", "'")
-            if files[lookup] >= min_files:
+            if files[candidate.evidence.word] >= min_files:
                 continue
-            key = (lookup, candidate.nearby)
-            if key not in verdicts:
-                verdicts[key] = suggestions(lookup, candidate.nearby, uses)
-            found = verdicts[key]
+            if candidate.evidence not in verdicts:
+                verdicts[candidate.evidence] = suggestions(candidate.evidence, uses)
+            found = verdicts[candidate.evidence]
             if found:
                 yield _unknown_word(path, candidate, found)
 

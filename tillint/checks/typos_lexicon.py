@@ -4,19 +4,29 @@
   dictionary.txt``, a dependency, read in place): ``typo->fix1, fix2,`` lines.
 * Word frequencies come from ``wordfreq``'s large English list (321,000 words), loaded once
   per process as a plain dict so a lookup is one hash probe, not a ``zipf_frequency`` call.
+  wordfreq's data file is read directly (importing wordfreq costs more than the data), and
+  its small list (Zipf 3 and up, a tenth of the size) answers "is this word common?" for
+  documents whose words are all common, so they never load the large list.
 
-Both are loaded lazily and cached for the life of the process.
+Everything is loaded lazily and cached for the life of the process.
 """
 
 from __future__ import annotations
 
+import gzip
+import importlib.util
 import math
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
+from typing import Any, cast
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
-# Frequent words of at least this length are indexed for distance-2 look-ups.
+_ENTRY = re.compile(r"^(.*?)->(.*)$", re.MULTILINE)
+_KEY = re.compile(r"^[ \t]*(.*?)[ \t]*->", re.MULTILINE)
+# Words of at least this length get distance-2 look-ups (among frequent words one shorter).
 _DISTANCE_TWO_MIN_LENGTH = 8
 _DISTANCE_TWO_MIN_ZIPF = 2.5
 
@@ -49,21 +59,98 @@ def parse_codespell(text: str) -> dict[str, Misspelling]:
     return entries
 
 
-@cache
-def misspellings() -> dict[str, Misspelling]:
-    """codespell's main dictionary, by lowercase misspelling."""
-    import codespell_lib
+class MisspellingList(Mapping[str, Misspelling]):
+    """codespell's entries by lowercase misspelling, each parsed on first use.
 
-    path = Path(codespell_lib.__file__).parent / "data" / "dictionary.txt"
-    return parse_codespell(path.read_text(encoding="utf-8"))
+    Only the misspellings are read up front (one regular expression over the lowercased
+    file): a run asks "is this a misspelling?" of every word, but needs the corrections of a
+    handful. The raw entries are read on the first hit, and each is parsed when asked for.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._keys = frozenset(_KEY.findall(text.lower()))
+        self._parsed: dict[str, Misspelling | None] = {}
+
+    @cached_property
+    def _raw(self) -> dict[str, str]:
+        return {typo.strip().lower(): rest for typo, rest in _ENTRY.findall(self._text)}
+
+    def _entry(self, word: str) -> Misspelling | None:
+        if word not in self._parsed:
+            rest = self._raw.get(word)
+            parsed = None if rest is None else parse_codespell(f"{word}->{rest}").get(word)
+            self._parsed[word] = parsed
+        return self._parsed[word]
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and word in self._keys and self._entry(word) is not None
+
+    def __getitem__(self, word: str) -> Misspelling:
+        entry = self._entry(word) if word in self._keys else None
+        if entry is None:
+            raise KeyError(word)
+        return entry
+
+    def __iter__(self) -> Iterator[str]:
+        return (word for word in self._raw if self._entry(word) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+@cache
+def misspellings() -> MisspellingList:
+    """codespell's main dictionary, by lowercase misspelling."""
+    return MisspellingList(_package_data("codespell_lib", "dictionary.txt").decode("utf-8"))
+
+
+def _package_data(package: str, name: str) -> bytes:
+    """A data file of an installed package, read without importing the package."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"the {package} package is not installed")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    return (folder / "data" / name).read_bytes()
+
+
+def _frequency_buckets(wordlist: str) -> list[list[str]]:
+    """wordfreq's English ``wordlist``: bucket ``i`` holds the words at ``-i`` centibels.
+
+    The file is wordfreq's own cBpack (gzipped msgpack, a header then the buckets), read
+    directly: importing wordfreq costs more than reading the data.
+    """
+    import msgpack  # type: ignore[import-untyped]  # wordfreq's own dependency
+
+    packed = gzip.decompress(_package_data("wordfreq", f"{wordlist}_en.msgpack.gz"))
+    header, *buckets = cast(list[Any], msgpack.unpackb(packed, raw=False))
+    if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:
+        raise ValueError(f"unexpected wordfreq data header: {header!r}")
+    return cast(list[list[str]], buckets)
 
 
 @cache
 def frequencies() -> dict[str, float]:
-    """wordfreq's large English list: lowercase word -> frequency (0..1)."""
-    import wordfreq
+    """wordfreq's large English list: lowercase word -> frequency (0..1).
 
-    return wordfreq.get_frequency_dict("en", wordlist="large")
+    The same values as ``wordfreq.get_frequency_dict("en", "large")``.
+    """
+    table: dict[str, float] = {}
+    for index, bucket in enumerate(_frequency_buckets("large")):
+        if bucket:
+            table.update(dict.fromkeys(bucket, 10 ** (-index / 100)))
+    return table
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """wordfreq's small English list: words at Zipf 3 or more, a fraction of the large list.
+
+    The small list is the head of the large one (same data, cut at Zipf 3), so a word in it is
+    known to be common without loading the large list (a test checks this on the installed
+    wordfreq).
+    """
+    return frozenset(word for bucket in _frequency_buckets("small") for word in bucket)
 
 
 def is_common(word: str, min_zipf: float) -> bool:
@@ -96,15 +183,14 @@ def deletes(word: str) -> set[str]:
 
 
 @cache
-def _deletion_index() -> dict[str, tuple[str, ...]]:
-    """One-deletion variants of frequent long words -> the words (for distance-2 look-ups)."""
+def _frequent_long_words() -> frozenset[str]:
+    """Frequent words of at least seven letters: the targets of distance-2 look-ups."""
     threshold = 10 ** (_DISTANCE_TWO_MIN_ZIPF - 9)
-    index: dict[str, list[str]] = {}
-    for word, frequency in frequencies().items():
-        if frequency >= threshold and len(word) >= _DISTANCE_TWO_MIN_LENGTH - 1 and word.isalpha():
-            for variant in deletes(word) | {word}:
-                index.setdefault(variant, []).append(word)
-    return {variant: tuple(words) for variant, words in index.items()}
+    return frozenset(
+        word
+        for word, frequency in frequencies().items()
+        if frequency >= threshold and len(word) >= _DISTANCE_TWO_MIN_LENGTH - 1 and word.isalpha()
+    )
 
 
 def damerau_distance(a: str, b: str) -> int:
@@ -126,15 +212,22 @@ def distance_two_neighbours(word: str) -> set[str]:
     """Frequent long words two edits away (one deletion on each side, or two on the word's).
 
     This finds a substitution plus an insertion or two insertions relative to the frequent
-    word (``mocailities`` -> ``modalities``); two substitutions are not searched.
+    word (``mocailities`` -> ``modalities``); two substitutions are not searched. The word's
+    variants with up to two deletions are probed as they are and with one letter inserted:
+    a few milliseconds a word, where indexing the deletions of every frequent word first
+    costs half a second and a corpus asks about a few dozen words.
     """
     if len(word) < _DISTANCE_TWO_MIN_LENGTH:
         return set()
-    index = _deletion_index()
-    found: set[str] = set()
+    targets = _frequent_long_words()
+    variants: set[str] = set()
     for first in deletes(word) | {word}:
-        for variant in deletes(first) | {first}:
-            found.update(index.get(variant, ()))
+        variants.update(deletes(first), (first,))
+    found = {variant for variant in variants if variant in targets}
+    for variant in variants:
+        for cut in range(len(variant) + 1):
+            head, tail = variant[:cut], variant[cut:]
+            found.update(w for w in [head + letter + tail for letter in _ALPHABET] if w in targets)
     return {w for w in found if w != word and damerau_distance(word, w) <= 2}
 
 

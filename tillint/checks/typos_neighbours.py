@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
 
 from tillint.checks.typos_lexicon import (
     distance_two_neighbours,
@@ -72,10 +74,6 @@ _SHORT_PART_ZIPF = 4.0
 _TRIMMED_ZIPF = 4.5
 
 
-def _known_stem(word: str, uses: Mapping[str, int]) -> bool:
-    return len(word) >= 4 and (zipf(word) >= STEM_ZIPF or uses.get(word, 0) > 0)
-
-
 def _stems(word: str) -> set[str]:
     """Candidate stems of ``word`` with one inflectional or derivational suffix removed."""
     stems = set()
@@ -90,21 +88,11 @@ def _stems(word: str) -> set[str]:
     return stems
 
 
-def is_affixed(word: str, uses: Mapping[str, int], depth: int = 1) -> bool:
-    """Whether ``word`` is a known word with a prefix or a suffix (``unmerged``, ``globbed``)."""
-    if depth == 0:
-        return False
-    for prefix in _PREFIXES:
-        rest = word[len(prefix) :]
-        if (
-            word.startswith(prefix)
-            and len(rest) >= 4
-            and (_known_stem(rest, uses) or is_affixed(rest, uses, depth - 1))
-        ):
-            return True
-    return any(
-        _known_stem(stem, uses) or is_affixed(stem, uses, depth - 1) for stem in _stems(word)
-    )
+def _affix_stems(word: str) -> set[str]:
+    """What ``word`` may be derived from: the rest after a prefix, the stem before a suffix."""
+    stems = _stems(word)
+    stems.update(word[len(p) :] for p in _PREFIXES if word.startswith(p))
+    return {stem for stem in stems if len(stem) >= 4}
 
 
 def is_compound(word: str) -> bool:
@@ -130,47 +118,106 @@ def _is_inflection(word: str, neighbour: str) -> bool:
     return any(longer == shorter + suffix for suffix in _INFLECTIONS)
 
 
-def _rank(neighbour: str, uses: Mapping[str, int]) -> float:
-    return zipf(neighbour) + math.log10(1 + uses.get(neighbour, 0))
+@dataclass(frozen=True)
+class Evidence:
+    """What the English lexicon says about one TY002 candidate, decided per document.
 
-
-def suggestions(word: str, nearby: tuple[str, ...], uses: Mapping[str, int]) -> list[str]:
-    """Up to three likely intended words for a rare lowercase ``word``; empty: not a typo.
-
-    ``nearby``: words of the same document one edit away; ``uses``: the knowledge base's rare
-    words with their number of uses.
+    Everything here depends on the word and its document only, so it is computed (and cached
+    with the document's results) before the corpus is counted; ``suggestions`` then decides
+    with the knowledge base's counts alone, without the lexicon.
     """
-    if "'" in word or is_affixed(word, uses):
-        return []
+
+    word: str
+    zipf: float
+    stems: tuple[str, ...]  # unknown stems: the word is derived when the corpus uses one
+    nearby: tuple[str, ...]  # document words one edit away, as frequent, not inflections
+    english: tuple[str, ...]  # English words one edit away, as frequent, not inflections
+    fallback: tuple[str, ...]  # much more frequent neighbours, for want of corpus evidence
+    zipfs: tuple[tuple[str, float], ...]  # the English Zipf of every word above
+
+
+def evidence(word: str, nearby: tuple[str, ...]) -> Evidence | None:
+    """The lexical evidence on a rare lowercase ``word``; None when it is no typo whatever the
+    corpus says (a contraction, or a known word with a prefix or a suffix).
+
+    ``nearby``: words of the same document one edit away.
+    """
+    lexical = _lexical_evidence(word)
+    if lexical is None:
+        return None
+    stems, english, fallback = lexical
+    word_zipf = zipf(word)
+    close = tuple(n for n in nearby if zipf(n) >= word_zipf and not _is_inflection(word, n))
+    named = sorted({*close, *english, *fallback})
+    return Evidence(
+        word, word_zipf, stems, close, english, fallback, tuple((n, zipf(n)) for n in named)
+    )
+
+
+@cache
+def _lexical_evidence(
+    word: str,
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None:
+    """Unknown stems, English neighbours and fallback suggestions of ``word`` (per process)."""
+    stems = _affix_stems(word)
+    if "'" in word or any(zipf(stem) >= STEM_ZIPF for stem in stems):
+        return None
     word_zipf = zipf(word)
     english = frequencies()
-    existing = [n for n in edits1(word) if n in english or n in uses]
-    strong = [
-        n
-        for n in (*nearby, *(n for n in existing if uses.get(n, 0) > uses.get(word, 0)))
-        if zipf(n) >= word_zipf and not _is_inflection(word, n)
-    ]
-    if strong:
-        return _best(strong, uses)
+    existing = [n for n in edits1(word) if n in english]
+    close = tuple(
+        sorted(n for n in existing if zipf(n) >= word_zipf and not _is_inflection(word, n))
+    )
+    return tuple(sorted(stems)), close, tuple(sorted(_fallback(word, word_zipf, existing)))
+
+
+def _fallback(word: str, word_zipf: float, existing: list[str]) -> set[str]:
+    """Neighbours much more frequent in English (two edits away for unknown long words)."""
     if word_zipf >= REAL_WORD_ZIPF or is_compound(word):
-        return []
+        return set()
     threshold = max(word_zipf + MUCH_MORE_FREQUENT, MUCH_MORE_FREQUENT)
     if word_zipf == 0.0 and len(word) >= LONG_WORD:
         threshold = min(threshold, 1.0)  # an unknown long word one edit from any English word
-    near = [
+    near = {
         n
         for n in existing
         if zipf(n) >= threshold
         and not _is_inflection(word, n)
         and (zipf(n) >= _TRIMMED_ZIPF or not _trimmed(word, n))
-    ]
+    }
     if not near and word_zipf == 0.0:
-        near = list(distance_two_neighbours(word))
-    return _best(near, uses)
+        near = distance_two_neighbours(word)
+    return near
 
 
-def _best(words: list[str], uses: Mapping[str, int]) -> list[str]:
-    return sorted(set(words), key=lambda n: (-_rank(n, uses), n))[:MAX_SUGGESTIONS]
+def suggestions(found: Evidence, uses: Mapping[str, int]) -> list[str]:
+    """Up to three likely intended words for a candidate; empty: not a typo.
+
+    ``uses``: the knowledge base's rare words with their number of uses. A word the knowledge
+    base uses more often than the candidate, one edit away, is strong evidence; so is a
+    neighbour in the same document. Without either, the lexicon's fallback decides.
+    """
+    word = found.word
+    if any(uses.get(stem, 0) > 0 for stem in found.stems):
+        return []  # a derivation of a word the knowledge base uses
+    own = uses.get(word, 0)
+    used_more = [n for n in found.english if uses.get(n, 0) > own]
+    if found.zipf == 0.0:  # words unknown to English are as frequent as this one
+        used_more += [
+            n
+            for n in edits1(word)
+            if uses.get(n, 0) > own and n not in found.english and not _is_inflection(word, n)
+        ]
+    strong = [*found.nearby, *used_more]
+    zipfs = dict(found.zipfs)
+    return _best(strong or list(found.fallback), zipfs, uses)
+
+
+def _best(words: list[str], zipfs: Mapping[str, float], uses: Mapping[str, int]) -> list[str]:
+    def rank(neighbour: str) -> float:
+        return zipfs.get(neighbour, 0.0) + math.log10(1 + uses.get(neighbour, 0))
+
+    return sorted(set(words), key=lambda n: (-rank(n), n))[:MAX_SUGGESTIONS]
 
 
 class NearbyWords:

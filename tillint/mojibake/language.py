@@ -177,7 +177,8 @@ def _enter(model: SyllableModel, state: State, choice: str, korean: bool) -> tup
     for char in choice:
         current = token(char)
         score += model.trigram(first, previous, current)
-        first, previous = (previous, current) if current != BOUNDARY else _START
+        # Past a character that is not a syllable, only that character matters.
+        first, previous = (previous if is_hangul_syllable(current) else BOUNDARY), current
     return score, (first, previous)
 
 

@@ -4,7 +4,8 @@ wordfreq's Korean list holds about 30,000 morphemes (mecab's tokens) with their 
 Their syllables give bigram and trigram models inside morphemes; a morpheme boundary
 (``P(end | context) * P(b | morpheme start)``) and the syllable's own frequency are mixed in,
 so transitions across morphemes inside a word are scored too. Everything that is not a Hangul
-syllable counts as a word boundary.
+syllable counts as a word boundary, except the characters a particle may follow directly
+(``MAML을``, ``(1)의``, ``50%의``): after those, any morpheme may start.
 
 A word (eojeol, the text between spaces) starts with a free morpheme: particles, endings and
 bound nouns only ever follow one. They are among the most frequent morphemes, so the
@@ -14,11 +15,16 @@ distribution of word-initial syllables leaves them out (``을`` does not start `
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache
 
 BOUNDARY = " "
+# The model's token for a character a particle may follow (a letter, a digit, a closing mark).
+ATTACHED = "+"
+_ATTACHING_CATEGORIES = frozenset({"Pe", "Pf"})
+_ATTACHING_MARKS = frozenset("'\"`%")
 # Bigram interpolation: inside a morpheme, across a morpheme boundary, syllable frequency.
 _WITHIN, _ACROSS, _UNIGRAM = 0.7, 0.25, 0.05
 # Trigram weight against the bigram it backs off to.
@@ -43,8 +49,16 @@ def is_hangul_syllable(char: str) -> bool:
 
 
 def token(char: str) -> str:
-    """The model's view of a character: a Hangul syllable, or a word boundary."""
-    return char if is_hangul_syllable(char) else BOUNDARY
+    """The model's view of a character: a Hangul syllable, ``ATTACHED`` or ``BOUNDARY``."""
+    if is_hangul_syllable(char):
+        return char
+    if (
+        char.isalnum()
+        or char in _ATTACHING_MARKS
+        or unicodedata.category(char) in _ATTACHING_CATEGORIES
+    ):
+        return ATTACHED
+    return BOUNDARY
 
 
 class SyllableModel:
@@ -71,6 +85,9 @@ class SyllableModel:
 
     def trigram(self, first: str, previous: str, char: str) -> float:
         """log P(char | first, previous); backs off to the bigram where the pair is unseen."""
+        char = BOUNDARY if char == ATTACHED else char  # either way, a morpheme ends
+        if previous == ATTACHED:
+            return self._cached((previous, char))
         if previous != BOUNDARY and (first, previous) not in self._trigram_contexts:
             first = ""
         return self._cached((first, previous, char) if first else (previous, char))
@@ -96,6 +113,9 @@ class SyllableModel:
     def _bigram(self, previous: str, char: str) -> float:
         if previous == BOUNDARY:
             return self._word_start(char)
+        if previous == ATTACHED:
+            return self._after_attached(char)
+        char = BOUNDARY if char == ATTACHED else char
         out = self._outgoing.get((previous,), 0.0)
         within = self._bigrams.get((previous, char), 0.0) / out if out else 0.0
         ends = self._bigrams.get((previous, BOUNDARY), 0.0) / out if out else 0.3
@@ -109,9 +129,16 @@ class SyllableModel:
         starts = self._outgoing.get((BOUNDARY,)) or 1.0
         return self._bigrams.get((BOUNDARY, char), 0.0) / starts
 
+    def _after_attached(self, char: str) -> float:
+        """P(char | a letter, digit or closing mark): any morpheme, particles included."""
+        if char in (BOUNDARY, ATTACHED):
+            return 1.0
+        unigram = self._unigrams.get((char,), 0.0) / self._total
+        return (1 - _UNIGRAM) * self._morpheme_start(char) + _UNIGRAM * unigram
+
     def _word_start(self, char: str) -> float:
         """P(char | a word starts): free morphemes' first syllables, and syllable frequency."""
-        if char == BOUNDARY:
+        if char in (BOUNDARY, ATTACHED):
             return 1.0
         initial = self._word_initial.get((char,), 0.0) / self._word_initial_total
         unigram = self._unigrams.get((char,), 0.0) / self._total

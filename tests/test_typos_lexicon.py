@@ -1,0 +1,71 @@
+"""The typo engine's English data, read the fast way, agrees with the slow way."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+import wordfreq
+
+from tillint.checks.typos import KNOWN_ZIPF
+from tillint.checks.typos_lexicon import (
+    _package_data,
+    common_words,
+    damerau_distance,
+    distance_two_neighbours,
+    frequencies,
+    misspellings,
+    parse_codespell,
+)
+
+
+def test_frequencies_equal_wordfreqs_own_dictionary() -> None:
+    assert frequencies() == wordfreq.get_frequency_dict("en", wordlist="large")
+
+
+def test_every_common_word_is_known_in_the_large_list() -> None:
+    known = 10 ** (KNOWN_ZIPF - 9)
+    table = frequencies()
+    assert all(table.get(word, 0.0) >= known for word in common_words())
+
+
+def test_lazy_misspellings_equal_the_full_parse() -> None:
+    parsed = parse_codespell(_package_data("codespell_lib", "dictionary.txt").decode("utf-8"))
+    listed = misspellings()
+    assert "teh" in listed and "the" not in listed and 3 not in listed
+    assert dict(listed.items()) == parsed
+
+
+def test_distance_two_neighbours_of_a_long_unknown_word() -> None:
+    assert {"modalities", "localities"} <= distance_two_neighbours("mocailities")
+    assert distance_two_neighbours("modalty") == set()  # shorter than eight letters
+    for word in distance_two_neighbours("envionrment"):
+        assert damerau_distance("envionrment", word) <= 2
+
+
+def test_cross_file_phase_needs_no_lexicon(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tillint.checks import typos_neighbours
+    from tillint.checks.typos_neighbours import evidence, suggestions
+
+    found = evidence("modaility", ())
+    assert found is not None
+
+    def no_lexicon(*_: object) -> None:
+        raise AssertionError("the cross-file phase loaded the lexicon")
+
+    for name in ("zipf", "frequencies", "distance_two_neighbours"):
+        monkeypatch.setattr(typos_neighbours, name, no_lexicon)
+    assert suggestions(found, {"modaility": 1}) == ["modality"]
+
+
+def test_summaries_carry_the_lexical_evidence() -> None:
+    from tillint.checks.typos_neighbours import evidence, suggestions
+
+    found = evidence("supermum", ("supremum",))
+    assert found is not None
+    assert pickle.loads(pickle.dumps(found)) == found
+    assert suggestions(found, {}) == ["supremum"]
+    # A stem the knowledge base uses makes a derived word no typo ("globbed" after "glob").
+    derived = evidence("frobnicated", ())
+    assert derived is not None and "frobnicate" in derived.stems
+    assert suggestions(derived, {"frobnicate": 2}) == []
