@@ -19,13 +19,14 @@ import stat
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import pathspec
+from typing import TYPE_CHECKING, Any
 
 from tillint.config import Settings
 from tillint.errors import UsageError
 from tillint.finding import Finding, Span
+
+if TYPE_CHECKING:
+    import pathspec
 
 SKIPPED_PATH = "TL005"
 _FILE_KINDS = (
@@ -80,6 +81,8 @@ def _gitignore(directory: Path) -> pathspec.PathSpec[Any] | None:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
+    import pathspec  # imported only when a .gitignore exists: it costs a tenth of a second
+
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
