@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 UTF8_BOM = b"\xef\xbb\xbf"
 _FRONT_MATTER_OPEN = re.compile(r"---[ \t]*\r?$")
 _FRONT_MATTER_CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*\r?$")
+_TOP_LEVEL_FIELD = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:[ \t]*(?P<value>[^\r\n]*)", re.M)
+# Values that are not plain single-line scalars: block scalars, flow collections, anchors,
+# aliases and tags (the front matter family parses those with a YAML parser).
+_NOT_A_PLAIN_SCALAR = tuple("|>[{&*!")
 _CODE_BLOCK_TOKENS = frozenset({"fence", "code_block"})
 _NON_PROSE_TOKENS = _CODE_BLOCK_TOKENS | {"html_block", "front_matter"}
 _BACKTICKS = re.compile(r"`+")
@@ -36,6 +40,17 @@ class DecodeProblem:
     message: str
     line: int
     column: int
+
+
+@dataclass(frozen=True)
+class FrontMatterScalar:
+    """A top-level, single-line scalar of the front matter as written: ``value`` without its
+    quotes or trailing comment, ``start``/``end`` its offsets in the document's text."""
+
+    key: str
+    value: str
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -193,6 +208,23 @@ class Document:
         return None
 
     @cached_property
+    def front_matter_scalars(self) -> dict[str, FrontMatterScalar]:
+        """The top-level single-line scalar fields of the front matter, first of each key.
+
+        A light reader for checks that need a field or two (a date, a route, a title, a URL);
+        the front matter family parses the block as YAML, with every problem as a finding.
+        """
+        matter = self.front_matter
+        if matter is None:
+            return {}
+        fields: dict[str, FrontMatterScalar] = {}
+        for match in _TOP_LEVEL_FIELD.finditer(self.text, matter.content_start, matter.content_end):
+            scalar = _scalar(match.group("key"), match.group("value"), match.start("value"))
+            if scalar is not None:
+                fields.setdefault(scalar.key, scalar)
+        return fields
+
+    @cached_property
     def tokens(self) -> list[Token]:
         """markdown-it-py block tokens (inline children attached), parsed once."""
         from tillint.markdown import parser
@@ -234,6 +266,19 @@ class Document:
             return True
         index = bisect.bisect_right(self.code_spans, (offset, len(self.text) + 1)) - 1
         return index >= 0 and self.code_spans[index][0] <= offset < self.code_spans[index][1]
+
+
+def _scalar(key: str, raw: str, start: int) -> FrontMatterScalar | None:
+    """A field's value as written: unquoted, without a trailing ``# comment``."""
+    if raw[:1] in ("'", '"'):
+        closing = raw.find(raw[0], 1)
+        value = raw[1:closing] if closing > 0 else raw[1:]
+        start += 1
+    else:
+        value = re.split(r"[ \t]+#", raw, maxsplit=1)[0].rstrip()
+    if not value or (raw[:1] not in ("'", '"') and value.startswith(_NOT_A_PLAIN_SCALAR)):
+        return None
+    return FrontMatterScalar(key, value, start, start + len(value))
 
 
 def _code_spans_in(text: str, start: int, end: int) -> list[tuple[int, int]]:

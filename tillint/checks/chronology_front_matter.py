@@ -1,7 +1,7 @@
 """CH005: the front matter ``date`` against the dates in the file name and the ``path``/``slug``.
 
-Only three top-level scalar keys are read, line by line, from the front matter text (full
-YAML belongs to the front matter family): ``date``, ``path`` and ``slug``. The date part of
+Only three top-level scalar keys are read (``Document.front_matter_scalars``; full YAML
+belongs to the front matter family): ``date``, ``path`` and ``slug``. The date part of
 ``date`` is compared as written (``2021-04-26T23:30:00+09:00`` is 2021-04-26, no time zone
 arithmetic). A file name such as ``2021-04-26-title.md`` or ``21-04-26-title.md`` and a path
 such as ``/cheatsheet/21-04-26/`` or ``/2021/04/26/title/`` carry a date; two-digit years are
@@ -12,45 +12,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 
 from tillint.checks.chronology_dates import parse_date
 from tillint.document import Document
 from tillint.finding import Finding
 
-_KEY_LINE = re.compile(r"^(?P<key>date|path|slug)[ \t]*:[ \t]*(?P<value>[^\r\n]*)", re.M)
 _ISO_PREFIX = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?=$|[T \t])")
 _NAME_DATE = re.compile(r"(?P<y>\d{4}|\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?=$|[-_.])")
 _PATH_DATE = re.compile(r"(?<!\d)(?P<y>\d{4}|\d{2})(?P<s>[-/])(?P<m>\d{2})(?P=s)(?P<d>\d{2})(?!\d)")
-
-
-@dataclass(frozen=True)
-class ScalarValue:
-    """A top-level front matter value without quotes, with its offsets in the document."""
-
-    key: str
-    text: str
-    start: int
-    end: int
-
-
-def _scalar_values(doc: Document) -> dict[str, ScalarValue]:
-    matter = doc.front_matter
-    if matter is None:
-        return {}
-    values: dict[str, ScalarValue] = {}
-    for match in _KEY_LINE.finditer(doc.text, matter.content_start, matter.content_end):
-        raw, start = match.group("value"), match.start("value")
-        if raw[:1] in ("'", '"'):
-            closing = raw.find(raw[0], 1)
-            text = raw[1:closing] if closing > 0 else raw[1:]
-            start += 1
-        else:
-            text = re.split(r"[ \t]+#", raw, maxsplit=1)[0].rstrip()
-        key = match.group("key")
-        values.setdefault(key, ScalarValue(key, text, start, start + len(text)))
-    return values
 
 
 def _day(year: str, month: str, day: str) -> date | None:
@@ -68,12 +38,12 @@ def _encoded_day(pattern: re.Pattern[str], text: str) -> date | None:
 
 def front_matter_findings(doc: Document) -> Iterator[Finding]:
     """CH005 over one document: an unreal front matter date, or one other dates disagree with."""
-    values = _scalar_values(doc)
+    values = doc.front_matter_scalars
     written = values.get("date")
     if written is None:
         return
-    iso = _ISO_PREFIX.match(written.text)
-    parsed = parse_date(written.text)
+    iso = _ISO_PREFIX.match(written.value)
+    parsed = parse_date(written.value)
     if iso:
         stated = _day(iso["y"], iso["m"], iso["d"])
         shown = iso.group(0)
@@ -89,7 +59,7 @@ def front_matter_findings(doc: Document) -> Iterator[Finding]:
     sources = [("the file name", doc.path.name, _encoded_day(_NAME_DATE, doc.path.name))]
     for key in ("path", "slug"):
         if key in values:
-            sources.append((key, values[key].text, _encoded_day(_PATH_DATE, values[key].text)))
+            sources.append((key, values[key].value, _encoded_day(_PATH_DATE, values[key].value)))
     for where, text, encoded in sources:
         if encoded is not None and encoded != stated:
             yield doc.finding(

@@ -239,15 +239,10 @@ def _html_links(doc: Document, make: _LinkMaker) -> Iterator[Link]:
 
 def front_matter_values(doc: Document, keys: list[str]) -> Iterator[tuple[str, int, int]]:
     """(value, start, end) of the scalar front matter fields named ``keys``, as written."""
-    block = doc.front_matter
-    if block is None or not keys:
-        return
-    names = "|".join(re.escape(key) for key in keys)
-    pattern = re.compile(rf"(?:{names})[ \t]*:[ \t]*([\"']?)([^\s\"'#][^\n\r]*?)\1[ \t]*\r?$")
-    for line in range(block.start_line + 1, block.end_line):
-        match = pattern.match(doc.text, doc.line_start(line), doc.line_end(line))
-        if match:
-            yield match.group(2), match.start(2), match.end(2)
+    fields = doc.front_matter_scalars
+    for key in keys:
+        if key in fields:
+            yield fields[key].value, fields[key].start, fields[key].end
 
 
 def extract_links(doc: Document, front_matter_url_keys: list[str]) -> list[Link]:

@@ -76,11 +76,10 @@ def language_of(doc: Document, ctx: CheckContext) -> str:
     configured = str(ctx.options.get("language") or "auto")
     if configured != "auto":
         return configured
-    front = doc.front_matter
-    if front is not None:
-        match = re.search(r"^lang(?:uage)?[ \t]*:[ \t]*[\"']?([A-Za-z-]+)", front.text, re.M)
-        if match:
-            return match.group(1)
+    for key in ("lang", "language"):
+        field = doc.front_matter_scalars.get(key)
+        if field is not None:
+            return field.value
     return DEFAULT_LANGUAGE
 
 

@@ -41,9 +41,6 @@ _REPEATED_WORD = re.compile(
     rf"(?=[A-Za-z])(\1)(?![{_WORD_CHAR}_]|['\u2019.\-/][{_WORD_CHAR}])",
     re.IGNORECASE,
 )
-_FRONT_MATTER_FIELD = re.compile(
-    r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$", re.MULTILINE
-)
 
 
 @dataclass(frozen=True)
@@ -81,20 +78,16 @@ def apply_mask(text: str, ranges: Iterable[tuple[int, int]]) -> str:
 
 
 def _front_matter_ranges(doc: Document, fields: frozenset[str]) -> list[tuple[int, int]]:
-    """The front matter, except the values of ``fields`` (single-line scalars, unquoted)."""
+    """The front matter, except the values of ``fields`` (single-line scalars)."""
     front = doc.front_matter
     if front is None:
         return []
     end = doc.line_end(front.end_line)
-    kept: list[tuple[int, int]] = []
-    for match in _FRONT_MATTER_FIELD.finditer(front.text):
-        if match.group("key") not in fields or not match.group("value"):
-            continue
-        start = front.content_start + match.start("value")
-        stop = front.content_start + match.end("value")
-        if doc.text[start] in "\"'" and stop - start >= 2 and doc.text[stop - 1] == doc.text[start]:
-            start, stop = start + 1, stop - 1
-        kept.append((start, stop))
+    kept = sorted(
+        (scalar.start, scalar.end)
+        for key, scalar in doc.front_matter_scalars.items()
+        if key in fields
+    )
     ranges, position = [], 0
     for start, stop in kept:
         ranges.append((position, start))
