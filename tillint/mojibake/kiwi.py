@@ -23,7 +23,7 @@ from tillint.mojibake.language import Ranked, default_model, is_hangul_syllable,
 TOP_PER_SLOT = 3
 READINGS_PER_WORD = 8
 CONTEXT_WORDS = 2
-MODEL_WEIGHT = 1.0
+MODEL_WEIGHT = 0.5
 PASSES = 2
 _WORD = re.compile(r"\S+")
 
