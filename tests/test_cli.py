@@ -161,3 +161,11 @@ def test_no_color_when_not_a_tty_and_no_traceback_on_broken_pipe(in_tmp: Path) -
     assert proc.stdout == "f000.md:1:9: FN001 footnote reference `[^1]` has no definition\n"
     assert "Traceback" not in proc.stderr
     assert "\x1b[" not in proc.stdout
+
+
+def test_control_characters_never_reach_the_terminal(in_tmp: Path) -> None:
+    _write(in_tmp, "evil\x1b[2J.md", "bidi \u202e here[^1] and \x1b[31m\n")
+    for fmt in ("full", "concise"):
+        out = run_cli("check", "--select", "FN", "--format", fmt, ".").output
+        assert "\x1b" not in out and "\u202e" not in out
+        assert "evil\\x1b[2J.md:1:12: FN001" in out

@@ -117,4 +117,5 @@ def test_discovery_honours_gitignore_excludes_and_symlinks(in_tmp: Path) -> None
 def test_fifo_is_never_opened(in_tmp: Path) -> None:
     os.mkfifo(in_tmp / "pipe.md")
     (in_tmp / "ok.md").write_text("x[^1]\n", encoding="utf-8")
-    assert {str(f["path"]) for f in _json(".")} == {"ok.md"}
+    found = {(str(f["path"]), str(f["rule"])) for f in _json(".")}
+    assert found == {("ok.md", "FN001"), ("pipe.md", "TL005")}

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO
 from tillint.catalog import Example, Rule, load_catalog
 from tillint.checks import ENGINE_FAMILY
 from tillint.config import Settings, validate_family_options
 from tillint.engine import run
-from tests.conftest import REPO
 
 # Examples are evaluated on a fixed day so future-date examples stay future.
 EXAMPLE_TODAY = date(2026, 11, 24)

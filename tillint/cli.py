@@ -1,31 +1,79 @@
 """The ``tillint`` command line: ``check``, ``rules``, ``explain``.
 
 Exit codes: 0 no findings at or above the fail level, 1 findings, 2 usage, configuration or
-internal error.
+internal error, 130 interrupted (Ctrl-C: the first stops the run cleanly, a second exits at
+once). A reader that closes the pipe early (``| head``) ends the output without a traceback.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from types import FrameType
+from typing import NoReturn
 
 import click
 
 from tillint import __version__
 from tillint.catalog import DOC_SECTIONS, Rule, load_catalog, rules_by_alias
 from tillint.config import CliOverrides, Settings, load_settings
-from tillint.engine import Shard
+from tillint.engine import RunInterrupted, Shard
 from tillint.errors import UsageError
 from tillint.finding import SEVERITIES, Finding
 from tillint.report import FORMATS, TERMINAL_FORMATS, ReportContext, reporter
 from tillint.report.routing import plan_reports
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 LANGUAGETOOL_RULE = "TY003"
+
+
+def _exit_now(signum: int, frame: FrameType | None) -> None:
+    os._exit(EXIT_INTERRUPTED)
+
+
+def _first_interrupt(signum: int, frame: FrameType | None) -> None:
+    signal.signal(signal.SIGINT, _exit_now)
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _interrupt_handling() -> Iterator[None]:
+    """The first Ctrl-C raises ``KeyboardInterrupt`` (the run unwinds, no file is left partly
+    written); a second one, while it unwinds, exits at once with 130."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, _first_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _interrupted(fixes_applied: int) -> NoReturn:
+    fixed = f"{fixes_applied} fix{'es' if fixes_applied != 1 else ''} written before the interrupt"
+    click.echo(f"Interrupted: {fixed}; no file was left partly written.", err=True)
+    sys.exit(EXIT_INTERRUPTED)
+
+
+def _write_output(text: str, color: bool) -> None:
+    """Write the report to stdout; a closed pipe (``| head``) silently ends the output."""
+    try:
+        click.echo(text, nl=False, color=color)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python would complain again when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def _selectors(values: tuple[str, ...]) -> list[str]:
@@ -165,10 +213,15 @@ def check(
         service_error = _languagetool_problem(settings)
         if service_error:  # the other rules carry on; the run still ends with exit code 2
             settings = replace(settings, selected=settings.selected - {LANGUAGETOOL_RULE})
-        result = run(targets, settings, use_cache=not no_cache, shard=shard)
+        with _interrupt_handling():
+            result = run(targets, settings, use_cache=not no_cache, shard=shard)
     except UsageError as exc:
         click.echo(f"tillint: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
+    except RunInterrupted as exc:
+        _interrupted(exc.fixes_applied)
+    except KeyboardInterrupt:
+        _interrupted(0)
     for problem in result.problems:
         click.echo(f"tillint: warning: {problem}", err=True)
     context = ReportContext(False, result.files_checked, result.fixes_applied, result.paths)
@@ -178,10 +231,10 @@ def check(
     color = _use_color(sys.stdout)
     terminal = replace(context, color=color)
     if statistics:
-        click.echo(_statistics(result.findings), nl=False)
+        _write_output(_statistics(result.findings), color=False)
     else:
         text = "".join(_render(fmt, result.findings, terminal, quiet) for fmt in plan.terminal)
-        click.echo(text, nl=False, color=color)
+        _write_output(text, color)
     if service_error:
         click.echo(f"tillint: error: {service_error}", err=True)
     if result.internal_error or service_error:

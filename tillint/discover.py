@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from tillint.config import Settings
 from tillint.errors import UsageError
-from tillint.finding import Finding, Span
+from tillint.finding import Finding, Span, printable
 
 if TYPE_CHECKING:
     import pathspec
@@ -108,18 +108,13 @@ def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.PathSpec
     return False
 
 
-def _printable(text: str) -> str:
-    """``text`` with control characters escaped: a link target must not drive a terminal."""
-    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
-
-
 def _inside(path: str, roots: tuple[str, ...]) -> bool:
     return any(path == root or path.startswith(os.path.join(root, "")) for root in roots)
 
 
 def _link_refusal(path: Path, roots: tuple[str, ...]) -> str | None:
     """Why a symbolic link must not be followed, or None when its target is a file inside."""
-    target = _printable(os.readlink(path))
+    target = printable(os.readlink(path))
     try:
         info = os.stat(path)
     except OSError as exc:
@@ -210,11 +205,6 @@ def find_files(paths: list[Path], settings: Settings) -> Discovery:
     unique = {skipped.path: skipped for skipped in found.skipped}
     found.skipped = sorted(unique.values(), key=lambda s: s.path.as_posix())
     return found
-
-
-def discover(paths: list[Path], settings: Settings) -> list[Path]:
-    """The files a run over ``paths`` checks (``find_files`` also says what was skipped)."""
-    return find_files(paths, settings).files
 
 
 def relative_posix(path: Path, base: Path) -> str:

@@ -6,6 +6,11 @@ Findings are filtered (selection, per-file-ignores, inline suppressions), given 
 catalogue name and severity, and sorted by path, line, column and rule id, so the output is
 the same for any number of workers and any listing order.
 
+Hostile input never stops the run: a file over ``max-file-size`` is not read (``TL003``), a
+path discovery refuses to open is reported (``TL005``), a crashing check becomes ``TL001``.
+Ctrl-C stops the workers and raises ``RunInterrupted`` with the number of fixes already
+written (each file is written atomically, so none is left partial).
+
 Per-file results are cached (``tillint.cache``); a warm run re-runs only the cross-file checks,
 from the cached summaries. With ``--shard K/N`` a run reports only the files of its shard, but
 still summarizes every file (from the cache when it can), so cross-file rules stay correct.
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import signal
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -25,11 +31,12 @@ from tillint.cache import ResultCache, corpus_key, digest, run_fingerprint
 from tillint.catalog import load_catalog
 from tillint.checks import CheckContext, active_families, family_module, run_corpus_check
 from tillint.config import Settings
-from tillint.discover import discover, display_path, relative_posix
+from tillint.discover import SkippedPath, display_path, find_files, relative_posix
 from tillint.document import Document
 from tillint.errors import UsageError
 from tillint.finding import Finding, Span
 from tillint.fix import FileChangedError, applicable_fixes, apply_fixes, write_atomically
+from tillint.limits import FILE_TOO_LARGE, TooLarge, max_file_size, read_capped
 from tillint.suppress import Suppressions, parse_suppressions
 
 INTERNAL_ERROR = "TL001"
@@ -53,6 +60,14 @@ class FileResult:
     suppressions: Suppressions = field(default_factory=Suppressions)
     digest: str = ""
     complete: bool = True
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped the run; ``fixes_applied`` fixes had been written (whole files) by then."""
+
+    def __init__(self, fixes_applied: int) -> None:
+        super().__init__(fixes_applied)
+        self.fixes_applied = fixes_applied
 
 
 @dataclass
@@ -103,24 +118,32 @@ def lint_document(doc: Document, settings: Settings, complete: bool = True) -> F
         except Exception as exc:  # one rule's bug must not stop the run
             message = f"internal error in the {family} checks: {type(exc).__name__}: {exc}"
             findings.append(_file_finding(doc.display_path, INTERNAL_ERROR, message))
-    suppressions = parse_suppressions(doc) if doc.text and complete else Suppressions()
+    try:
+        suppressions = parse_suppressions(doc) if doc.text and complete else Suppressions()
+    except Exception as exc:
+        message = f"internal error reading suppression comments: {type(exc).__name__}: {exc}"
+        findings.append(_file_finding(doc.display_path, INTERNAL_ERROR, message))
+        suppressions = Suppressions()
     return FileResult(
         doc.display_path, findings, summaries, suppressions, digest(doc.raw), complete
     )
 
 
-def read_document(path: Path, cwd: Path) -> Document | FileResult:
+def read_document(path: Path, cwd: Path, settings: Settings) -> Document | FileResult:
+    """The parsed file, or a result holding why it was not read (TL002, TL003)."""
     shown = display_path(path, cwd)
     try:
-        raw = path.read_bytes()
+        raw = read_capped(path, max_file_size(settings))
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         return FileResult(shown, [_file_finding(shown, UNREADABLE_FILE, f"cannot read: {reason}")])
+    if isinstance(raw, TooLarge):
+        return FileResult(shown, [_file_finding(shown, FILE_TOO_LARGE, raw.message)])
     return Document(path, shown, raw)
 
 
 def lint_path(path: Path, settings: Settings, cwd: Path, complete: bool = True) -> FileResult:
-    doc = read_document(path, cwd)
+    doc = read_document(path, cwd, settings)
     return doc if isinstance(doc, FileResult) else lint_document(doc, settings, complete)
 
 
@@ -130,6 +153,8 @@ _worker_state: tuple[Settings, Path] | None = None
 def _init_worker(settings: Settings, cwd: Path) -> None:
     global _worker_state
     _worker_state = (settings, cwd)
+    # Ctrl-C reaches the whole process group: the main process alone handles it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _lint_in_worker(job: tuple[Path, bool]) -> FileResult:
@@ -151,10 +176,17 @@ def lint_jobs(jobs: Sequence[tuple[Path, bool]], settings: Settings, cwd: Path) 
 
     chunksize = max(1, min(64, len(jobs) // (settings.jobs * 8)))
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         settings.jobs, mp_context=context, initializer=_init_worker, initargs=(settings, cwd)
-    ) as pool:
-        return list(pool.map(_lint_in_worker, jobs, chunksize=chunksize))
+    )
+    try:
+        results = list(pool.map(_lint_in_worker, jobs, chunksize=chunksize))
+    except BaseException:
+        # On Ctrl-C, drop the queued chunks instead of waiting for the whole run.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return results
 
 
 def cache_key(path: Path, settings: Settings) -> str:
@@ -316,11 +348,17 @@ def check_once(
     cwd: Path,
     result_cache: ResultCache | None = None,
     shard: Shard | None = None,
+    skipped: Sequence[SkippedPath] = (),
 ) -> Checked:
     results = lint_with_cache(files, settings, cwd, result_cache, shard)
     mine = [r for r in results if r.complete]
     own_paths = {r.path for r in mine}
     findings = [f for r in mine for f in r.findings]
+    findings.extend(
+        s.finding(display_path(s.path, cwd))
+        for s in skipped
+        if shard is None or shard.owns(cache_key(s.path, settings))
+    )
     findings.extend(
         f
         for f in corpus_findings(results, settings, result_cache)
@@ -333,29 +371,35 @@ def check_once(
 def fix_files(
     files: Sequence[Path], checked: Checked, settings: Settings, cwd: Path
 ) -> tuple[int, list[str]]:
-    """Apply the applicable fixes to their files; returns (fixes applied, problems)."""
+    """Apply the applicable fixes to their files; returns (fixes applied, problems).
+
+    Ctrl-C raises ``RunInterrupted`` with the fixes written so far.
+    """
     by_path: dict[str, list[Finding]] = {}
     for finding in checked.findings:
         by_path.setdefault(finding.path, []).append(finding)
     applied, problems = 0, []
-    for path in files:
-        shown = display_path(path, cwd)
-        fixes = applicable_fixes(by_path.get(shown, []), settings.unsafe_fixes)
-        if not fixes:
-            continue
-        doc = read_document(path, cwd)
-        if isinstance(doc, FileResult) or doc.decode_problem:
-            continue
-        if digest(doc.raw) != checked.digests.get(shown):
-            problems.append(f"{shown}: file changed on disk since it was checked; not fixed")
-            continue
-        text, count = apply_fixes(doc.text, fixes)
-        try:
-            write_atomically(path, text, doc.bom, doc.raw)
-        except (FileChangedError, OSError) as exc:
-            problems.append(str(exc))
-            continue
-        applied += count
+    try:
+        for path in files:
+            shown = display_path(path, cwd)
+            fixes = applicable_fixes(by_path.get(shown, []), settings.unsafe_fixes)
+            if not fixes:
+                continue
+            doc = read_document(path, cwd, settings)
+            if isinstance(doc, FileResult) or doc.decode_problem:
+                continue
+            if digest(doc.raw) != checked.digests.get(shown):
+                problems.append(f"{shown}: file changed on disk since it was checked; not fixed")
+                continue
+            text, count = apply_fixes(doc.text, fixes, doc.newline)
+            try:
+                write_atomically(path, text, doc.bom, doc.raw)
+            except (FileChangedError, OSError) as exc:
+                problems.append(str(exc))
+                continue
+            applied += count
+    except KeyboardInterrupt:
+        raise RunInterrupted(applied) from None
     return applied, problems
 
 
@@ -371,22 +415,27 @@ def run(
     cwd = cwd or Path.cwd()
     if not use_cache:  # no result cache, and no cache for the families either (link results)
         settings = replace(settings, cache_dir=None)
-    files = discover(paths, settings)
+    found = find_files(paths, settings)
+    files = found.files
     result_cache = (
         ResultCache(settings.cache_dir, run_fingerprint(settings, fingerprint_inputs(settings)))
         if settings.cache_dir is not None
         else None
     )
+    total, problems = 0, []
     try:
-        checked = check_once(files, settings, cwd, result_cache, shard)
-        total, problems = 0, []
+        checked = check_once(files, settings, cwd, result_cache, shard, found.skipped)
         for _ in range(MAX_FIX_ROUNDS if settings.fix else 0):
             applied, round_problems = fix_files(files, checked, settings, cwd)
             problems.extend(round_problems)
             if not applied:
                 break
             total += applied
-            checked = check_once(files, settings, cwd, result_cache, shard)
+            checked = check_once(files, settings, cwd, result_cache, shard, found.skipped)
+    except RunInterrupted as exc:
+        raise RunInterrupted(total + exc.fixes_applied) from None
+    except KeyboardInterrupt:
+        raise RunInterrupted(total) from None
     finally:
         if result_cache is not None:
             result_cache.close()

@@ -9,6 +9,14 @@ Applicability = Literal["safe", "unsafe"]
 SEVERITIES = ("error", "warning", "info")
 
 
+def printable(text: str) -> str:
+    """``text`` with control characters escaped (``\\x1b``): a file name, a link target or a
+    word taken from a file must never drive the terminal or a CI log it is printed to."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
 @dataclass(frozen=True, order=True)
 class Span:
     """A range in a file: 1-based lines and columns (in characters), end exclusive."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
@@ -20,4 +22,33 @@ def parser() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin).use(footnote_plugin)
     md.disable("footnote_tail")
+    _guard_bracket_rules(md)
     return md
+
+
+InlineRule = Callable[[StateInline, bool], bool]
+# Inline rules that start at "[" and scan for the matching "]".
+_BRACKET_RULES = ("link", "image", "footnote_inline", "footnote_ref")
+
+
+@lru_cache(maxsize=8)
+def _last_closing_bracket(src: str) -> int:
+    return src.rfind("]")
+
+
+def _needs_closing_bracket(rule: InlineRule) -> InlineRule:
+    """``rule``, skipped when no "]" follows: a run of unclosed "[" is otherwise quadratic
+    (each opener rescans to the end of the paragraph in markdown-it-py's parseLinkLabel)."""
+
+    def guarded(state: StateInline, silent: bool) -> bool:
+        if _last_closing_bracket(state.src) < state.pos:
+            return False
+        return rule(state, silent)
+
+    return guarded
+
+
+def _guard_bracket_rules(md: MarkdownIt) -> None:
+    for rule in md.inline.ruler.__rules__:
+        if rule.name in _BRACKET_RULES:
+            md.inline.ruler.at(rule.name, _needs_closing_bracket(rule.fn))

@@ -34,7 +34,6 @@ class HostileCase:
     needs: str = ""  # "fifo", "symlink" or "non-root": skipped where unavailable
     config: str = ""  # extra tillint.toml content
     timeout: float = 60.0
-    xfail: str = ""  # a known bug elsewhere: why this case fails today
     extra_args: tuple[str, ...] = field(default=())
 
 
@@ -179,17 +178,6 @@ PATHOLOGICAL = {
 }
 
 # Inputs some rule family is still too slow on (reported to its owner; see the reasons).
-KNOWN_SLOW = {
-    "unclosed-comment": (
-        PATHOLOGICAL["unclosed-comment"],
-        "typos_prose._HTML `<!--.*?-->` (DOTALL) rescans to the end for every unclosed comment",
-    ),
-    "unclosed-link-destinations": (
-        PATHOLOGICAL["unclosed-link-destinations"],
-        "typos_prose._LINK_DESTINATION backtracks catastrophically on `[a](<b` repeated",
-    ),
-}
-
 CASES: list[HostileCase] = [
     HostileCase("invalid-utf8", _file("bad.md", b"caf\xe9 au lait\n\xff\xfe\xfd end\n")),
     HostileCase(
@@ -244,11 +232,6 @@ CASES: list[HostileCase] = [
     *(
         HostileCase(f"pathological-{name}", _file("p.md", text), timeout=60)
         for name, text in PATHOLOGICAL.items()
-        if name not in KNOWN_SLOW
-    ),
-    *(
-        HostileCase(f"pathological-{name}", _file("p.md", text), timeout=20, xfail=reason)
-        for name, (text, reason) in KNOWN_SLOW.items()
     ),
 ]
 

@@ -26,15 +26,18 @@ _IDENTIFIER_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.DOTALL)
 # Pandoc's rule: `$` followed by a non-space opens; `$` after a non-space, not before a digit,
 # closes; no blank line in between.
-_INLINE_MATH = re.compile(r"\$(?=\S)(?:[^$\n\\]|\\.|\n(?![ \t]*\n))+?(?<=\S)\$(?!\d)")
+# Bounded, so that many openers with no closer (`$1$1$1...`) stay linear.
+_INLINE_MATH = re.compile(r"\$(?=\S)(?:[^$\n\\]|\\.|\n(?![ \t]*\n)){1,2000}?(?<=\S)\$(?!\d)")
 _URL = re.compile(r"\b(?:https?|ftp|file)://\S+|\bwww\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+")
+# Character classes that exclude the next delimiter keep every attempt short (no backtracking
+# across "(" or "<": `[a](<b` repeated 20,000 times is linear).
 _LINK_DESTINATION = re.compile(
-    r"\]\(\s*(?:<[^>\n]*>|[^)\s]*(?:\([^)\s]*\)[^)\s]*)*)\s*"
+    r"\]\(\s*(?:<[^<>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\s*"
     r"(?:\"[^\"\n]*\"|'[^'\n]*')?\s*\)"
 )
 _REFERENCE_DEFINITION = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S+", re.MULTILINE)
 _FOOTNOTE_LABEL = re.compile(r"\[\^[^\]\n]*\]")
-_HTML = re.compile(r"<!--.*?-->|</?[A-Za-z][^>\n]*>|<[a-z][a-z0-9+.\-]*:[^>\s]*>", re.DOTALL)
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>\n]*>|<[a-z][a-z0-9+.\-]*:[^<>\s]*>")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
 _REPEATED_WORD = re.compile(
     rf"(?<![{_WORD_CHAR}_'\u2019.\-/])([A-Za-z]+)(?=\s)[ \t]*(?:\r?\n[ \t]*)?"
@@ -96,6 +99,17 @@ def _front_matter_ranges(doc: Document, fields: frozenset[str]) -> list[tuple[in
     return ranges
 
 
+def html_comments(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each ``<!-- ... -->``; linear even with many unclosed openers."""
+    position = text.find("<!--")
+    while position != -1:
+        end = text.find("-->", position + 4)
+        if end == -1:
+            return  # no later comment can close either
+        yield position, end + 3
+        position = text.find("<!--", end + 3)
+
+
 def _line_ranges(doc: Document, lines: Iterable[int]) -> Iterator[tuple[int, int]]:
     for line in lines:
         yield doc.line_start(line), doc.line_end(line)
@@ -127,11 +141,12 @@ class Prose:
                 _LINK_DESTINATION,
                 _REFERENCE_DEFINITION,
                 _FOOTNOTE_LABEL,
-                _HTML,
+                _HTML_TAG,
                 _ENTITY,
             )
             for match in pattern.finditer(without_math)
         ]
+        markup.extend(html_comments(without_math))
         self.masked = apply_mask(without_math, markup)
 
     def tokens(self) -> Iterator[re.Match[str]]:

@@ -7,7 +7,7 @@ import unicodedata
 
 import click
 
-from tillint.finding import Finding
+from tillint.finding import Finding, printable
 from tillint.report import ReportContext
 
 # A source line wider than this is shown as a window around the span.
@@ -24,17 +24,19 @@ def _width(char: str) -> int:
 
 
 def _render_char(char: str) -> str:
-    return "    " if char == "\t" else char
+    if char == "\t":
+        return "    "
+    return char if char.isprintable() else "\ufffd"  # one column, and no escape sequence
 
 
 def _header(finding: Finding, color: bool) -> str:
     s = finding.span
-    location = f"{finding.path}:{s.line}:{s.column}:"
+    location = f"{printable(finding.path)}:{s.line}:{s.column}:"
     rule = finding.rule
     if color:
         location = click.style(location, bold=True)
         rule = click.style(rule, fg=_SEVERITY_COLORS.get(finding.severity, "red"), bold=True)
-    return f"{location} {rule} {finding.message}"
+    return f"{location} {rule} {printable(finding.message)}"
 
 
 def render_concise(findings: list[Finding], context: ReportContext) -> str:
