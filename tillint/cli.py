@@ -61,7 +61,11 @@ def _interrupt_handling() -> Iterator[None]:
 def _interrupted(fixes_applied: int) -> NoReturn:
     fixed = f"{fixes_applied} fix{'es' if fixes_applied != 1 else ''} written before the interrupt"
     click.echo(f"Interrupted: {fixed}; no file was left partly written.", err=True)
-    sys.exit(EXIT_INTERRUPTED)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Exit now: a request still in flight on a link-checking thread must not hold the exit
+    # until its socket times out. Files are written atomically and caches are committed.
+    os._exit(EXIT_INTERRUPTED)
 
 
 def _write_output(text: str, color: bool) -> None:
