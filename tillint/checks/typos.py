@@ -161,12 +161,30 @@ def is_known(word: str) -> bool:
     return word in common_words() or frequencies().get(word, 0.0) >= _KNOWN_FREQUENCY
 
 
+# Token as written -> whether it is uncommon (below KNOWN_ZIPF or a known misspelling). The
+# lexicon is fixed for the process, so verdicts hold across documents; bounded all the same.
+_uncommon_verdicts: dict[str, bool] = {}
+_MAX_VERDICTS = 200_000
+
+
+def _is_uncommon(text: str, typos: Mapping[str, Any]) -> bool:
+    verdict = _uncommon_verdicts.get(text)
+    if verdict is None:
+        if len(_uncommon_verdicts) >= _MAX_VERDICTS:
+            _uncommon_verdicts.clear()
+        lowered = text.lower()
+        verdict = not is_known(lowered) or lowered in typos
+        _uncommon_verdicts[text] = verdict
+    return verdict
+
+
 def _uncommon_tokens(prose: Prose, typos: Mapping[str, Any]) -> Iterator[Word]:
+    verdicts = _uncommon_verdicts
     for match in prose.tokens():
         text = match.group()
-        lowered = text.lower()
-        if is_known(lowered) and lowered not in typos:
-            continue  # the fast path: most words are common English words
+        # The fast path: most tokens are common English words seen before.
+        if verdicts.get(text) is False or not _is_uncommon(text, typos):
+            continue
         yield Word(text, match.start(), match.end())
     yield from prose.code_words
 
@@ -264,7 +282,7 @@ def summarize(doc: Document, ctx: CheckContext) -> TypoSummary:
     accepted = vocabulary(ctx)
     min_length = int(ctx.options.get("min_length", 4))
     analysis = analyse(doc, ctx)
-    nearby = NearbyWords(match.group().lower() for match in analysis.prose.tokens())
+    nearby = NearbyWords(text.lower() for text in set(analysis.prose.token_texts()))
     for item in analysis.words:
         if item.lookup in typos:
             continue

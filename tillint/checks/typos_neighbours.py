@@ -225,10 +225,60 @@ class NearbyWords:
 
     def __init__(self, words: Iterable[str]) -> None:
         self._source = words
-        self._words: set[str] | None = None
+        self._by_length: dict[int, list[str]] | None = None
+        self._found: dict[str, tuple[str, ...]] = {}
 
     def __call__(self, word: str) -> tuple[str, ...]:
         """Words of the document one edit away from ``word`` (sorted)."""
-        if self._words is None:
-            self._words = {w for w in self._source if w.isascii() and w.isalpha()}
-        return tuple(sorted(edits1(word) & self._words - {word}))
+        if word not in self._found:
+            by_length = self._words_by_length()
+            size = len(word)
+            self._found[word] = tuple(
+                sorted(
+                    other
+                    for length in (size - 1, size, size + 1)
+                    for other in by_length.get(length, ())
+                    if other != word
+                    and _same_end(word, other)
+                    and one_edit_apart(word, other)
+                )
+            )
+        return self._found[word]
+
+    def _words_by_length(self) -> dict[int, list[str]]:
+        if self._by_length is None:
+            self._by_length = {}
+            for other in {w for w in self._source if w.isascii() and w.isalpha()}:
+                self._by_length.setdefault(len(other), []).append(other)
+        return self._by_length
+
+
+def _same_end(word: str, other: str) -> bool:
+    """A quick necessary test: one edit keeps the first or the last letter of a 3+ letter word
+    (swapping the two letters of a two-letter word keeps neither)."""
+    return len(word) < 3 or word[0] == other[0] or word[-1] == other[-1]
+
+
+def one_edit_apart(word: str, other: str) -> bool:
+    """Whether ``other`` is in ``edits1(word)``, for another word of lowercase ASCII letters.
+
+    One deletion, transposition of neighbours, substitution or insertion, compared from the
+    first difference on: the same answer as building ``edits1(word)``, without building it.
+    """
+    first = 0
+    shortest = min(len(word), len(other))
+    while first < shortest and word[first] == other[first]:
+        first += 1
+    if len(other) == len(word) - 1:
+        return word[first + 1 :] == other[first:]
+    if len(other) == len(word) + 1:
+        return other[first + 1 :] == word[first:]
+    if len(other) != len(word):
+        return False
+    if word[first + 1 :] == other[first + 1 :]:
+        return True  # a substitution
+    return (
+        word[first + 1 : first + 2] == other[first : first + 1]
+        and word[first : first + 1] == other[first + 1 : first + 2]
+        and word[first + 2 :] == other[first + 2 :]
+    )

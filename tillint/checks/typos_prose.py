@@ -28,7 +28,10 @@ _DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.DOTALL)
 # closes; no blank line in between.
 # Bounded, so that many openers with no closer (`$1$1$1...`) stay linear.
 _INLINE_MATH = re.compile(r"\$(?=\S)(?:[^$\n\\]|\\.|\n(?![ \t]*\n)){1,2000}?(?<=\S)\$(?!\d)")
-_URL = re.compile(r"\b(?:https?|ftp|file)://\S+|\bwww\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+")
+_WEB_ADDRESS = r"\b(?:https?|ftp|file)://\S+|\bwww\.\S+"
+_URL = re.compile(rf"{_WEB_ADDRESS}|[\w.+-]+@[\w-]+\.[\w.-]+")
+# Without an `@` the e-mail branch never matches; it is the costly one (it tries every letter).
+_URL_WITHOUT_EMAIL = re.compile(_WEB_ADDRESS)
 # Character classes that exclude the next delimiter keep every attempt short (no backtracking
 # across "(" or "<": `[a](<b` repeated 20,000 times is linear).
 _LINK_DESTINATION = re.compile(
@@ -40,7 +43,7 @@ _FOOTNOTE_LABEL = re.compile(r"\[\^[^\]\n]*\]")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>\n]*>|<[a-z][a-z0-9+.\-]*:[^<>\s]*>")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
 _REPEATED_WORD = re.compile(
-    rf"(?<![{_WORD_CHAR}_'\u2019.\-/])([A-Za-z]+)(?=\s)[ \t]*(?:\r?\n[ \t]*)?"
+    rf"(?<![{_WORD_CHAR}_'\u2019.\-/])([A-Za-z]++)(?=\s)[ \t]*(?:\r?\n[ \t]*)?"
     rf"(?=[A-Za-z])(\1)(?![{_WORD_CHAR}_]|['\u2019.\-/][{_WORD_CHAR}])",
     re.IGNORECASE,
 )
@@ -134,10 +137,11 @@ class Prose:
             for match in pattern.finditer(without_code)
         ]
         without_math = apply_mask(without_code, inline)
+        addresses = _URL if "@" in without_math else _URL_WITHOUT_EMAIL
         markup = [
             match.span()
             for pattern in (
-                _URL,
+                addresses,
                 _LINK_DESTINATION,
                 _REFERENCE_DEFINITION,
                 _FOOTNOTE_LABEL,
@@ -152,6 +156,10 @@ class Prose:
     def tokens(self) -> Iterator[re.Match[str]]:
         """Prose tokens in text order (identifier-like tokens included, unsplit)."""
         return TOKEN.finditer(self.masked)
+
+    def token_texts(self) -> list[str]:
+        """The text of every prose token, in text order."""
+        return TOKEN.findall(self.masked)
 
     @property
     def words(self) -> list[Word]:

@@ -113,8 +113,14 @@ def _marked_problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
             (where[0], indentation.index("\t")),
         )
     problem = (exc.problem or exc.context or "cannot read the YAML").strip()
+    if "nesting depth" in problem:  # PyYAML >= 6.0.4's own limit can fire before ours
+        return YamlProblem(_too_deep_message(), where)
     context = f" ({exc.context.strip()})" if exc.context and exc.problem else ""
     return YamlProblem(f"{problem}{context}", where)
+
+
+def _too_deep_message() -> str:
+    return f"front matter is nested more than {MAX_DEPTH} levels deep"
 
 
 def _check_event(event: Any, depth: int) -> None:
@@ -134,7 +140,7 @@ def _check_event(event: Any, depth: int) -> None:
         shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
         raise YamlProblem(f"tag `{shown}` is not allowed in front matter (never executed)", start)
     if depth > MAX_DEPTH:
-        raise YamlProblem(f"front matter is nested more than {MAX_DEPTH} levels deep", start)
+        raise YamlProblem(_too_deep_message(), start)
 
 
 def _compose(events: Iterator[Any]) -> Node | None:
