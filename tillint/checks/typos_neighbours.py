@@ -238,9 +238,7 @@ class NearbyWords:
                     other
                     for length in (size - 1, size, size + 1)
                     for other in by_length.get(length, ())
-                    if other != word
-                    and _same_end(word, other)
-                    and one_edit_apart(word, other)
+                    if other != word and _same_end(word, other) and one_edit_apart(word, other)
                 )
             )
         return self._found[word]

@@ -43,7 +43,7 @@ _FOOTNOTE_LABEL = re.compile(r"\[\^[^\]\n]*\]")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>\n]*>|<[a-z][a-z0-9+.\-]*:[^<>\s]*>")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
 _REPEATED_WORD = re.compile(
-    rf"(?<![{_WORD_CHAR}_'\u2019.\-/])([A-Za-z]++)(?=\s)[ \t]*(?:\r?\n[ \t]*)?"
+    rf"(?<![{_WORD_CHAR}_'\u2019.\-/])([A-Za-z]+)(?=\s)[ \t]*(?:\r?\n[ \t]*)?"
     rf"(?=[A-Za-z])(\1)(?![{_WORD_CHAR}_]|['\u2019.\-/][{_WORD_CHAR}])",
     re.IGNORECASE,
 )
