@@ -119,3 +119,27 @@ def test_fifo_is_never_opened(in_tmp: Path) -> None:
     (in_tmp / "ok.md").write_text("x[^1]\n", encoding="utf-8")
     found = {(str(f["path"]), str(f["rule"])) for f in _json(".")}
     assert found == {("ok.md", "FN001"), ("pipe.md", "TL005")}
+
+
+def test_cached_link_findings_follow_the_files_they_point_at(in_tmp: Path) -> None:
+    (in_tmp / "note.md").write_text(
+        "![chart](img/chart.png) and [more](other/notes.md#setup)\n", encoding="utf-8"
+    )
+
+    def rules() -> list[tuple[str, int]]:
+        findings = _json("--offline", "--select", "LK", "note.md")
+        return [(str(f["rule"]), int(str(f["column"]))) for f in findings]
+
+    assert rules() == [("LK003", 10), ("LK003", 36)]
+    (in_tmp / "img").mkdir()
+    (in_tmp / "img" / "chart.png").write_bytes(b"\x89PNG")
+    assert rules() == [("LK003", 36)]  # the image appeared: the cached finding is not reused
+    (in_tmp / "other").mkdir()
+    notes = in_tmp / "other" / "notes.md"  # not checked itself: its anchors are read from disk
+    notes.write_text("# Install\n", encoding="utf-8")
+    assert rules() == [("LK004", 36)]
+    notes.write_text("# Install\n\n## Setup\n", encoding="utf-8")
+    os.utime(notes, ns=(1, 1))  # a different size and mtime: read again
+    assert rules() == []
+    (in_tmp / "img" / "chart.png").unlink()
+    assert rules() == [("LK003", 10)]

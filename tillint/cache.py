@@ -16,7 +16,7 @@ import hashlib
 import json
 import pickle
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,7 +27,7 @@ from tillint.catalog import rules_dir
 if TYPE_CHECKING:
     from tillint.config import Settings
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 CACHE_FILE = "results.sqlite"
 BUSY_TIMEOUT_SECONDS = 30.0
 MAX_CORPUS_ROWS = 64
@@ -84,13 +84,19 @@ def corpus_key(fingerprint: str, family: str, documents: list[tuple[str, str]]) 
 
 @dataclass(frozen=True)
 class CachedRow:
+    """A file's cached result: its findings and, pickled apart, its cross-file summaries (a
+    warm run whose cross-file findings are cached never unpickles those)."""
+
     size: int
     mtime_ns: int
     digest: str
     payload: bytes
+    summaries: bytes
 
     def load(self) -> Any:
-        return pickle.loads(self.payload)
+        result = pickle.loads(self.payload)
+        result.packed_summaries = self.summaries
+        return result
 
 
 class ResultCache:
@@ -101,7 +107,7 @@ class ResultCache:
         self.fingerprint = fingerprint
         self.warnings: list[str] = []
         self._rows: dict[str, CachedRow] = {}
-        self._pending: list[tuple[str, int, int, str, bytes]] = []
+        self._pending: list[tuple[str, int, int, str, bytes, bytes]] = []
         self._connection = self._open()
 
     def _open(self) -> sqlite3.Connection | None:
@@ -140,9 +146,10 @@ class ResultCache:
             if row is not None and row[0] != SCHEMA_VERSION:
                 self.warnings.append("discarded a result cache written by another tillint version")
                 connection.execute("DROP TABLE IF EXISTS results")
+                connection.execute("DROP TABLE IF EXISTS corpus")
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, size INTEGER, "
-                "mtime_ns INTEGER, digest TEXT, fingerprint TEXT, payload BLOB)"
+                "mtime_ns INTEGER, digest TEXT, fingerprint TEXT, payload BLOB, summaries BLOB)"
             )
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS corpus (key TEXT PRIMARY KEY, payload BLOB)"
@@ -152,10 +159,13 @@ class ResultCache:
             )
 
     def _read_rows(self, connection: sqlite3.Connection) -> dict[str, CachedRow]:
-        query = "SELECT key, size, mtime_ns, digest, payload FROM results WHERE fingerprint = ?"
+        query = (
+            "SELECT key, size, mtime_ns, digest, payload, summaries FROM results "
+            "WHERE fingerprint = ?"
+        )
         return {
-            key: CachedRow(size, mtime_ns, file_digest, payload)
-            for key, size, mtime_ns, file_digest, payload in connection.execute(
+            key: CachedRow(size, mtime_ns, file_digest, payload, summaries)
+            for key, size, mtime_ns, file_digest, payload, summaries in connection.execute(
                 query, (self.fingerprint,)
             )
         }
@@ -171,8 +181,11 @@ class ResultCache:
         return self._rows.get(key)
 
     def store(self, key: str, size: int, mtime_ns: int, file_digest: str, result: Any) -> None:
-        payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-        self._pending.append((key, size, mtime_ns, file_digest, payload))
+        """Queue a file's result (an ``engine.FileResult``) for the next ``flush``."""
+        summaries = pickle.dumps(result.family_summaries(), protocol=pickle.HIGHEST_PROTOCOL)
+        findings = replace(result, summaries={}, packed_summaries=None)
+        payload = pickle.dumps(findings, protocol=pickle.HIGHEST_PROTOCOL)
+        self._pending.append((key, size, mtime_ns, file_digest, payload, summaries))
 
     def corpus_result(self, key: str) -> Any:
         """Cached cross-file findings for a key (see ``corpus_key``), or None."""
@@ -209,8 +222,8 @@ class ResultCache:
         try:
             with self._connection:
                 self._connection.executemany(
-                    "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)",
-                    [(k, s, m, d, self.fingerprint, p) for k, s, m, d, p in self._pending],
+                    "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(k, s, m, d, self.fingerprint, p, y) for k, s, m, d, p, y in self._pending],
                 )
         except sqlite3.Error as exc:
             self.warnings.append(f"could not write the result cache: {exc}")

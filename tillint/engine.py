@@ -11,15 +11,19 @@ path discovery refuses to open is reported (``TL005``), a crashing check becomes
 Ctrl-C stops the workers and raises ``RunInterrupted`` with the number of fixes already
 written (each file is written atomically, so none is left partial).
 
-Per-file results are cached (``tillint.cache``); a warm run re-runs only the cross-file checks,
-from the cached summaries. With ``--shard K/N`` a run reports only the files of its shard, but
-still summarizes every file (from the cache when it can), so cross-file rules stay correct.
+Per-file results are cached (``tillint.cache``). So are cross-file findings, keyed by every
+document's digest and reused while each path the check probed looks the same (offline link
+checks stat their targets again, a few microseconds each); only when a document changed are the
+cached summaries unpickled and the cross-file checks run again. With ``--shard K/N`` a run
+reports only the files of its shard, but still summarizes every file (from the cache when it
+can), so cross-file rules stay correct.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
+import pickle
 import signal
 import zlib
 from collections.abc import Iterable, Sequence
@@ -29,7 +33,14 @@ from typing import Any
 
 from tillint.cache import ResultCache, corpus_key, digest, run_fingerprint
 from tillint.catalog import load_catalog
-from tillint.checks import CheckContext, active_families, family_module, run_corpus_check
+from tillint.checks import (
+    CheckContext,
+    active_families,
+    corpus_cacheable,
+    family_module,
+    probes_hold,
+    run_corpus_check,
+)
 from tillint.config import Settings
 from tillint.discover import SkippedPath, display_path, find_files, relative_posix
 from tillint.document import Document
@@ -60,6 +71,14 @@ class FileResult:
     suppressions: Suppressions = field(default_factory=Suppressions)
     digest: str = ""
     complete: bool = True
+    # From the cache, ``summaries`` stay pickled until a cross-file check needs them.
+    packed_summaries: bytes | None = None
+
+    def family_summaries(self) -> dict[str, Any]:
+        if self.packed_summaries is not None:
+            self.summaries = pickle.loads(self.packed_summaries)
+            self.packed_summaries = None
+        return self.summaries
 
 
 class RunInterrupted(KeyboardInterrupt):
@@ -269,7 +288,8 @@ def lint_with_cache(
 def corpus_findings(
     results: list[FileResult], settings: Settings, result_cache: ResultCache | None = None
 ) -> list[Finding]:
-    """Every family's cross-file findings; reused from the cache while no document changed."""
+    """Every family's cross-file findings; reused from the cache while no document changed
+    and every path the check probed looks the same."""
     findings: list[Finding] = []
     documents = [(r.path, f"{r.digest}:{int(r.complete)}") for r in results]
     for family in active_families(settings.selected):
@@ -277,26 +297,41 @@ def corpus_findings(
         if not hasattr(module, "check_corpus"):
             continue
         key = None
-        if result_cache is not None and getattr(module, "CORPUS_CACHEABLE", False):
+        if result_cache is not None and corpus_cacheable(module, settings):
             key = corpus_key(result_cache.fingerprint, family, documents)
-            cached = result_cache.corpus_result(key)
-            if isinstance(cached, list):
+            cached = _valid_corpus_entry(result_cache.corpus_result(key))
+            if cached is not None:
                 findings.extend(cached)
                 continue
-        summaries = {r.path: r.summaries[family] for r in results if family in r.summaries}
-        ctx = CheckContext(family, settings)
-        try:
-            found = list(run_corpus_check(family, summaries, ctx))
-        except UsageError:
-            raise
-        except Exception as exc:
-            message = f"internal error in the {family} cross-file checks: {exc!r}"
-            found = [_file_finding("<corpus>", INTERNAL_ERROR, message)]
-            key = None
-        if key is not None and result_cache is not None:
-            result_cache.store_corpus_result(key, found)
+        found, probes = _run_corpus_family(family, results, settings)
+        if key is not None and result_cache is not None and probes is not None:
+            result_cache.store_corpus_result(key, (found, probes))
         findings.extend(found)
     return findings
+
+
+def _valid_corpus_entry(entry: Any) -> list[Finding] | None:
+    """Cached (findings, probes) whose probed paths still look the same, else None."""
+    if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], list)):
+        return None
+    found, probes = entry
+    return found if probes_hold(probes) else None
+
+
+def _run_corpus_family(
+    family: str, results: list[FileResult], settings: Settings
+) -> tuple[list[Finding], list[Any] | None]:
+    """A family's cross-file findings and the paths it probed (None after an internal error:
+    such a result is never cached)."""
+    summaries = {r.path: s[family] for r in results if family in (s := r.family_summaries())}
+    ctx = CheckContext(family, settings)
+    try:
+        return list(run_corpus_check(family, summaries, ctx)), ctx.probes
+    except UsageError:
+        raise
+    except Exception as exc:
+        message = f"internal error in the {family} cross-file checks: {exc!r}"
+        return [_file_finding("<corpus>", INTERNAL_ERROR, message)], None
 
 
 def fingerprint_inputs(settings: Settings) -> list[Path]:

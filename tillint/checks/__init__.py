@@ -10,10 +10,10 @@ says ``family: <family>``. A family module provides:
 ``fingerprint_inputs(settings) -> Iterable[Path]`` (optional)
     files outside the documents whose content changes the family's results (a words file, a
     schema): their content is part of the result cache's key.
-``CORPUS_CACHEABLE = True`` (optional)
-    ``check_corpus`` depends on nothing but the summaries and the options, so its findings may
-    be reused while no document changed (not so for checks that look at the file system or
-    the network).
+``CORPUS_CACHEABLE = True`` or ``corpus_cacheable(settings) -> bool`` (optional)
+    ``check_corpus`` depends on nothing but the summaries, the options and the paths it
+    records with ``ctx.probe``, so its findings may be reused while no document changed and
+    every probed path looks the same (not so for checks that use the network).
 ``prepare(settings) -> None`` (optional)
     load large read-only data (dictionaries, models) in the parent process before worker
     processes fork, so each worker shares it instead of loading it again.
@@ -25,8 +25,10 @@ Checks may emit findings for rules that are not selected; the engine filters the
 from __future__ import annotations
 
 import importlib
+import os
+import stat
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from types import ModuleType
@@ -53,6 +55,13 @@ class CheckContext:
 
     family: str
     settings: Settings
+    # Paths a cross-file check looked at, each with what it saw (see ``probe``).
+    probes: list[tuple[str, bool, Any]] = field(default_factory=list, compare=False)
+
+    def probe(self, path: str, *, content: bool = False) -> None:
+        """Record that ``check_corpus`` looked at ``path``: whether it exists and is a directory
+        or, with ``content``, its size and modification time too (the check read it)."""
+        self.probes.append((path, content, path_state(path, content=content)))
 
     @property
     def options(self) -> dict[str, Any]:
@@ -68,6 +77,30 @@ class CheckContext:
 
     def enabled(self, rule_id: str) -> bool:
         return rule_id in self.settings.selected
+
+
+def path_state(path: str, *, content: bool = False) -> Any:
+    """What a probe sees: "missing", "dir", "file" or, with ``content``, (size, mtime_ns)."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return "missing"
+    if stat.S_ISDIR(info.st_mode):
+        return "dir"
+    return (info.st_size, info.st_mtime_ns) if content else "file"
+
+
+def probes_hold(probes: Iterable[tuple[str, bool, Any]]) -> bool:
+    """Whether every probed path still looks the way it did."""
+    return all(path_state(path, content=content) == seen for path, content, seen in probes)
+
+
+def corpus_cacheable(module: ModuleType, settings: Settings) -> bool:
+    """Whether the family's cross-file findings may be reused (see the module docs)."""
+    decide = getattr(module, "corpus_cacheable", None)
+    if decide is not None:
+        return bool(decide(settings))
+    return bool(getattr(module, "CORPUS_CACHEABLE", False))
 
 
 @cache

@@ -12,7 +12,7 @@ import re
 import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from tillint.checks import CheckContext
@@ -26,6 +26,9 @@ from tillint.checks.links_extract import (
 from tillint.checks.links_options import LinkOptions, link_options
 from tillint.document import Document
 from tillint.finding import Finding
+
+if TYPE_CHECKING:
+    from tillint.config import Settings
 
 _BAD_HOST_CHARACTER = re.compile(r"[\s%<>\"{}|\\^`\[\]]")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
@@ -160,6 +163,11 @@ def summarize(doc: Document, ctx: CheckContext) -> LinkSummary:
     )
 
 
+def corpus_cacheable(settings: Settings) -> bool:
+    """Offline, the cross-file findings depend only on the documents and the probed paths."""
+    return settings.offline
+
+
 def check_corpus(summaries: Mapping[str, Any], ctx: CheckContext) -> Iterable[Finding]:
     """LK003/LK004 across files and, unless ``--offline``, the external URL rules.
 
@@ -169,7 +177,7 @@ def check_corpus(summaries: Mapping[str, Any], ctx: CheckContext) -> Iterable[Fi
 
     options = link_options(ctx)
     typed = [s for s in summaries.values() if isinstance(s, LinkSummary)]
-    findings = list(dict.fromkeys(check_local_links(typed, options)))
+    findings = list(dict.fromkeys(check_local_links(typed, options, ctx.probe)))
     externals = [
         (summary, link)
         for summary in typed

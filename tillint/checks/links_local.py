@@ -12,11 +12,12 @@ set is read (at most ``MAX_TARGET_BYTES``) to learn them.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote
 
+from tillint.checks import path_state
 from tillint.checks.links import LinkSummary, anchor_found, link_kind, split_fragment
 from tillint.checks.links_extract import Link, extract_anchors
 from tillint.checks.links_options import LinkOptions
@@ -24,6 +25,7 @@ from tillint.document import Document
 from tillint.finding import Finding
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+Probe = Callable[..., None]  # CheckContext.probe: (path, *, content=False)
 MAX_TARGET_BYTES = 5 * 1024 * 1024
 
 
@@ -34,8 +36,11 @@ def _route_key(value: str) -> str:
 class _Corpus:
     """Lookups over every summary: documents by file, by route and by slug."""
 
-    def __init__(self, summaries: Sequence[LinkSummary], options: LinkOptions) -> None:
+    def __init__(
+        self, summaries: Sequence[LinkSummary], options: LinkOptions, probe: Probe
+    ) -> None:
         self.options = options
+        self.probe = probe
         self.root = options.root.absolute()
         self.by_file = {os.path.normpath(s.file): s for s in summaries}
         self.verdicts: dict[tuple[str, str, str], tuple[str, str] | None] = {}
@@ -58,7 +63,14 @@ class _Corpus:
         summary = self.by_file.get(file)
         if summary is not None:
             return summary.anchors
-        return _anchors_of_file(file, self.options.anchor_style)
+        self.probe(file, content=True)
+        return _anchors_of_file(file, self.options.anchor_style, path_state(file, content=True))
+
+    def kind_of(self, file: str) -> str:
+        """ "dir", "file" or "missing", recorded as a probe (the findings depend on it)."""
+        state = path_state(file)
+        self.probe(file)
+        return state if isinstance(state, str) else "file"
 
     def shown(self, file: str) -> str:
         """A path for messages: relative to the root when inside it (the same on any machine)."""
@@ -67,7 +79,9 @@ class _Corpus:
 
 
 @cache
-def _anchors_of_file(file: str, style: str) -> frozenset[str] | None:
+def _anchors_of_file(file: str, style: str, state: object) -> frozenset[str] | None:
+    """The anchors of a Markdown file outside the checked set, memoised by its ``path_state``
+    (a changed file is read again, also by another run in the same process)."""
     try:
         with open(file, "rb") as handle:
             raw = handle.read(MAX_TARGET_BYTES + 1)
@@ -111,9 +125,10 @@ def _verdict(corpus: _Corpus, summary: LinkSummary, link: Link) -> tuple[str, st
     rooted = path.startswith("/")
     start = corpus.root if rooted else Path(summary.file).parent
     file = os.path.normpath(start / path.lstrip("/"))
-    if os.path.isdir(file):
+    kind = corpus.kind_of(file)
+    if kind == "dir":
         return None
-    if os.path.exists(file):
+    if kind == "file":
         if fragment and file.endswith(MARKDOWN_SUFFIXES):
             return _missing_anchor(corpus, fragment, file)
         return None
@@ -135,9 +150,15 @@ def _missing_anchor(corpus: _Corpus, fragment: str, file: str) -> tuple[str, str
     return "LK004", f"no heading or anchor `#{fragment}` in {corpus.shown(file)}"
 
 
-def check_local_links(summaries: Sequence[LinkSummary], options: LinkOptions) -> Iterator[Finding]:
-    """LK003 and LK004 for every link to a local file, image or route."""
-    corpus = _Corpus(summaries, options)
+def check_local_links(
+    summaries: Sequence[LinkSummary], options: LinkOptions, probe: Probe
+) -> Iterator[Finding]:
+    """LK003 and LK004 for every link to a local file, image or route.
+
+    ``probe`` records every path looked at, so that the findings can be reused while those
+    paths and the documents stay the same.
+    """
+    corpus = _Corpus(summaries, options, probe)
     for summary in summaries:
         for link in summary.links:
             if link_kind(link.target) == "local":
