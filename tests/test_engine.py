@@ -72,6 +72,16 @@ def test_shards_partition_the_files_and_agree_with_a_full_run(in_tmp: Path) -> N
     assert run_cli("check", "--shard", "4/3", ".").exit_code == 2
 
 
+def test_shards_sharing_a_warm_cache_report_only_their_own_files(in_tmp: Path) -> None:
+    _tree(in_tmp, 30)
+    full = _json(".")  # fills the cache with every file's complete result
+    parts = [_json("--shard", f"{k}/3", ".") for k in (1, 2, 3)]
+    assert sorted(len(part) for part in parts) != [len(full)] * 3
+    assert sorted((f for part in parts for f in part), key=json.dumps) == sorted(
+        full, key=json.dumps
+    )
+
+
 def test_output_is_identical_for_any_number_of_workers(in_tmp: Path) -> None:
     _tree(in_tmp, 120)
     one = run_cli("check", "--no-cache", "--jobs", "1", "--format", "json", ".").output

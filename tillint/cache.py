@@ -16,16 +16,17 @@ import hashlib
 import json
 import pickle
 import sqlite3
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tillint import __version__
 from tillint.catalog import rules_dir
 
 if TYPE_CHECKING:
     from tillint.config import Settings
+    from tillint.engine import FileResult
 
 SCHEMA_VERSION = "2"
 CACHE_FILE = "results.sqlite"
@@ -82,10 +83,11 @@ def corpus_key(fingerprint: str, family: str, documents: list[tuple[str, str]]) 
     return h.hexdigest()
 
 
-@dataclass(frozen=True)
-class CachedRow:
+class CachedRow(NamedTuple):
     """A file's cached result: its findings and, pickled apart, its cross-file summaries (a
-    warm run whose cross-file findings are cached never unpickles those)."""
+    warm run whose cross-file findings are cached never unpickles those). A result with no
+    findings and no suppression comment, most files' result, is stored as an empty payload and
+    rebuilt without unpickling. (A named tuple: a warm run builds one per file.)"""
 
     size: int
     mtime_ns: int
@@ -93,8 +95,16 @@ class CachedRow:
     payload: bytes
     summaries: bytes
 
-    def load(self) -> Any:
-        result = pickle.loads(self.payload)
+    def load(self, path: str, complete: bool) -> FileResult | None:
+        """The ``FileResult`` of the file shown as ``path``, or None if the row does not fit."""
+        from tillint.engine import FileResult  # a local import: the engine imports this module
+
+        if not self.payload:
+            result = FileResult(path, [], digest=self.digest, complete=complete)
+        else:
+            result = pickle.loads(self.payload)
+            if not isinstance(result, FileResult) or result.path != path:
+                return None
         result.packed_summaries = self.summaries
         return result
 
@@ -183,8 +193,10 @@ class ResultCache:
     def store(self, key: str, size: int, mtime_ns: int, file_digest: str, result: Any) -> None:
         """Queue a file's result (an ``engine.FileResult``) for the next ``flush``."""
         summaries = pickle.dumps(result.family_summaries(), protocol=pickle.HIGHEST_PROTOCOL)
-        findings = replace(result, summaries={}, packed_summaries=None)
-        payload = pickle.dumps(findings, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = b""
+        if result.findings or result.suppressions.directives or not result.complete:
+            findings = replace(result, summaries={}, packed_summaries=None)
+            payload = pickle.dumps(findings, protocol=pickle.HIGHEST_PROTOCOL)
         self._pending.append((key, size, mtime_ns, file_digest, payload, summaries))
 
     def corpus_result(self, key: str) -> Any:

@@ -228,15 +228,15 @@ def _cached_result(
         if row is None or row.size != info.st_size or _read_digest(path) != row.digest:
             return None
     try:
-        result = row.load()
+        result = row.load(shown, complete)
     except Exception:  # a damaged row is a miss, not a failure
         return None
-    if not isinstance(result, FileResult) or result.path != shown:
-        return None
-    if complete and not result.complete:
+    if result is None or (complete and not result.complete):
         return None
     if refresh_stat:
         result_cache.store(key, info.st_size, info.st_mtime_ns, row.digest, result)
+    if not complete:  # outside this shard: only its summaries count, not its findings
+        result = replace(result, complete=False)
     return result
 
 
