@@ -58,10 +58,13 @@ class CheckContext:
     # Paths a cross-file check looked at, each with what it saw (see ``probe``).
     probes: list[tuple[str, bool, Any]] = field(default_factory=list, compare=False)
 
-    def probe(self, path: str, *, content: bool = False) -> None:
+    def probe(self, path: str, *, content: bool = False) -> Any:
         """Record that ``check_corpus`` looked at ``path``: whether it exists and is a directory
-        or, with ``content``, its size and modification time too (the check read it)."""
-        self.probes.append((path, content, path_state(path, content=content)))
+        or, with ``content``, its size and modification time too (the check read it). Returns
+        that ``path_state``, so the check stats each path once."""
+        state = path_state(path, content=content)
+        self.probes.append((path, content, state))
+        return state
 
     @property
     def options(self) -> dict[str, Any]:

@@ -15,9 +15,9 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
-from tillint.checks import path_state
 from tillint.checks.links import LinkSummary, anchor_found, link_kind, split_fragment
 from tillint.checks.links_extract import Link, extract_anchors
 from tillint.checks.links_options import LinkOptions
@@ -25,7 +25,7 @@ from tillint.document import Document
 from tillint.finding import Finding
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
-Probe = Callable[..., None]  # CheckContext.probe: (path, *, content=False)
+Probe = Callable[..., Any]  # CheckContext.probe: (path, *, content=False) -> path_state
 MAX_TARGET_BYTES = 5 * 1024 * 1024
 
 
@@ -63,14 +63,12 @@ class _Corpus:
         summary = self.by_file.get(file)
         if summary is not None:
             return summary.anchors
-        self.probe(file, content=True)
-        return _anchors_of_file(file, self.options.anchor_style, path_state(file, content=True))
+        state = self.probe(file, content=True)
+        return _anchors_of_file(file, self.options.anchor_style, state)
 
     def kind_of(self, file: str) -> str:
         """ "dir", "file" or "missing", recorded as a probe (the findings depend on it)."""
-        state = path_state(file)
-        self.probe(file)
-        return state if isinstance(state, str) else "file"
+        return str(self.probe(file))  # without ``content``, a probe sees one of these words
 
     def shown(self, file: str) -> str:
         """A path for messages: relative to the root when inside it (the same on any machine)."""
