@@ -16,6 +16,14 @@ FIXTURE = SHARED / "fixtures" / "til-ai-ml.md"
 CORPUS = SHARED / "corpus" / "jbranchaud-til"
 
 
+def write_file(root: Path, name: str, text: str) -> Path:
+    """Write ``text`` as UTF-8 to ``root / name`` (parents created), bytes exactly as given."""
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
 def run_cli(*args: str | Path) -> Result:
     """Run ``tillint`` with arguments, in-process; output captured."""
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)

@@ -9,36 +9,29 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import run_cli, write_file
 
 BAD = "A claim.[^1]\n"
 CLEAN = "A claim.[^1]\n\n[^1]: Source.\n"
 
 
-def _write(root: Path, name: str, text: str) -> Path:
-    path = root / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def test_exit_codes(in_tmp: Path) -> None:
-    _write(in_tmp, "clean.md", CLEAN)
+    write_file(in_tmp, "clean.md", CLEAN)
     assert run_cli("check", "clean.md").exit_code == 0
-    _write(in_tmp, "bad.md", BAD)
+    write_file(in_tmp, "bad.md", BAD)
     assert run_cli("check", ".").exit_code == 1
     assert run_cli("check", "--exit-zero", ".").exit_code == 0
     assert run_cli("check", "missing.md").exit_code == 2
 
 
 def test_concise_output_is_ruff_style(in_tmp: Path) -> None:
-    _write(in_tmp, "notes/bad.md", BAD)
+    write_file(in_tmp, "notes/bad.md", BAD)
     result = run_cli("check", "--format", "concise", "--quiet", ".")
     assert result.output == "notes/bad.md:1:9: FN001 footnote reference `[^1]` has no definition\n"
 
 
 def test_full_output_has_source_and_caret(in_tmp: Path) -> None:
-    _write(in_tmp, "bad.md", "한국어 claim[^1]\n")
+    write_file(in_tmp, "bad.md", "한국어 claim[^1]\n")
     lines = run_cli("check", "bad.md").output.splitlines()
     assert lines[:4] == [
         "bad.md:1:10: FN001 footnote reference `[^1]` has no definition",
@@ -50,7 +43,7 @@ def test_full_output_has_source_and_caret(in_tmp: Path) -> None:
 
 
 def test_json_fields(in_tmp: Path) -> None:
-    _write(in_tmp, "bad.md", "x[^ 1]\n\n[^1]: y\n")
+    write_file(in_tmp, "bad.md", "x[^ 1]\n\n[^1]: y\n")
     data = json.loads(run_cli("check", "--format", "json", "bad.md").output)
     first = data[0]
     assert set(first) == {
@@ -69,7 +62,7 @@ def test_json_fields(in_tmp: Path) -> None:
 
 
 def test_selection_by_prefix_alias_and_ignore(in_tmp: Path) -> None:
-    _write(in_tmp, "bad.md", "x[^1] y[^ 2]\n\n[^3]: z\n")
+    write_file(in_tmp, "bad.md", "x[^1] y[^ 2]\n\n[^3]: z\n")
 
     def rules(*args: str) -> list[str]:
         out = run_cli("check", "--format", "json", *args, "bad.md").output
@@ -98,8 +91,8 @@ def test_unknown_selector_is_a_usage_error(in_tmp: Path) -> None:
     ],
 )
 def test_bad_configuration_exits_2(in_tmp: Path, config: str, message: str) -> None:
-    _write(in_tmp, "tillint.toml", config)
-    _write(in_tmp, "a.md", CLEAN)
+    write_file(in_tmp, "tillint.toml", config)
+    write_file(in_tmp, "a.md", CLEAN)
     result = run_cli("check", "a.md")
     assert result.exit_code == 2
     assert message in result.output
@@ -107,15 +100,15 @@ def test_bad_configuration_exits_2(in_tmp: Path, config: str, message: str) -> N
 
 def test_pyproject_config_found_walking_up(in_tmp: Path) -> None:
     (in_tmp / "tillint.toml").unlink()
-    _write(in_tmp, "pyproject.toml", "[tool.tillint]\nignore = ['FN001']\n")
-    _write(in_tmp, "content/deep/bad.md", BAD)
+    write_file(in_tmp, "pyproject.toml", "[tool.tillint]\nignore = ['FN001']\n")
+    write_file(in_tmp, "content/deep/bad.md", BAD)
     assert run_cli("check", "content/deep").exit_code == 0
 
 
 def test_per_file_ignores(in_tmp: Path) -> None:
-    _write(in_tmp, "tillint.toml", "[per-file-ignores]\n'drafts/*' = ['FN']\n")
-    _write(in_tmp, "drafts/bad.md", BAD)
-    _write(in_tmp, "posts/bad.md", BAD)
+    write_file(in_tmp, "tillint.toml", "[per-file-ignores]\n'drafts/*' = ['FN']\n")
+    write_file(in_tmp, "drafts/bad.md", BAD)
+    write_file(in_tmp, "posts/bad.md", BAD)
     out = run_cli("check", "--format", "concise", "--quiet", ".").output
     assert out.splitlines() == [
         "posts/bad.md:1:9: FN001 footnote reference `[^1]` has no definition"
@@ -123,7 +116,7 @@ def test_per_file_ignores(in_tmp: Path) -> None:
 
 
 def test_statistics(in_tmp: Path) -> None:
-    _write(in_tmp, "bad.md", "x[^1] y[^2]\n\n[^ 3]: z\n")
+    write_file(in_tmp, "bad.md", "x[^1] y[^2]\n\n[^ 3]: z\n")
     lines = run_cli("check", "--statistics", ".").output.splitlines()
     assert lines == [
         "     2  FN001      undefined-footnote",
@@ -132,7 +125,7 @@ def test_statistics(in_tmp: Path) -> None:
 
 
 def test_output_file(in_tmp: Path) -> None:
-    _write(in_tmp, "bad.md", BAD)
+    write_file(in_tmp, "bad.md", BAD)
     result = run_cli("check", "--format", "json", "--output-file", "out.json", ".")
     assert result.exit_code == 1 and result.output == ""
     assert json.loads((in_tmp / "out.json").read_text(encoding="utf-8"))[0]["rule"] == "FN001"
@@ -149,7 +142,7 @@ def test_rules_and_explain() -> None:
 
 def test_no_color_when_not_a_tty_and_no_traceback_on_broken_pipe(in_tmp: Path) -> None:
     for i in range(200):
-        _write(in_tmp, f"f{i:03}.md", BAD)
+        write_file(in_tmp, f"f{i:03}.md", BAD)
     proc = subprocess.run(
         f"{sys.executable} -m tillint check --format concise . | head -1",
         shell=True,
@@ -164,7 +157,7 @@ def test_no_color_when_not_a_tty_and_no_traceback_on_broken_pipe(in_tmp: Path) -
 
 
 def test_control_characters_never_reach_the_terminal(in_tmp: Path) -> None:
-    _write(in_tmp, "evil\x1b[2J.md", "bidi \u202e here[^1] and \x1b[31m\n")
+    write_file(in_tmp, "evil\x1b[2J.md", "bidi \u202e here[^1] and \x1b[31m\n")
     for fmt in ("full", "concise"):
         out = run_cli("check", "--select", "FN", "--format", fmt, ".").output
         assert "\x1b" not in out and "\u202e" not in out

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, FIXTURE, run_cli
+from tests.conftest import CORPUS, FIXTURE, run_cli, write_file
 
 POST = (
     '---\ntitle: "A post"\ndate: "2021-04-26"\ntemplate: "post"\npath: "/posts/a/"\n---\n\nBody.\n'
@@ -22,13 +22,6 @@ def _config(root: Path, body: str) -> None:
 def _rows(*args: str | Path) -> list[tuple[str, str, int, int]]:
     result = run_cli("check", "--format", "json", "--no-cache", *args)
     return [(f["path"], f["rule"], f["line"], f["column"]) for f in json.loads(result.output)]
-
-
-def _write(root: Path, name: str, text: str) -> Path:
-    path = root / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_fixture_passes_the_lumen_preset(in_tmp: Path) -> None:
@@ -54,8 +47,8 @@ def test_two_copies_of_a_post_give_fm007_on_both(in_tmp: Path) -> None:
 
 def test_fm007_is_the_same_with_worker_processes_and_shards(in_tmp: Path) -> None:
     for index in range(60):
-        _write(in_tmp, f"posts/p{index:02d}.md", POST.replace("/posts/a/", f"/posts/{index}/"))
-    _write(in_tmp, "posts/p07.md", POST.replace("/posts/a/", "/posts/3"))
+        write_file(in_tmp, f"posts/p{index:02d}.md", POST.replace("/posts/a/", f"/posts/{index}/"))
+    write_file(in_tmp, "posts/p07.md", POST.replace("/posts/a/", "/posts/3"))
     expected = [
         ("posts/p03.md", "FM007", 5, 1),
         ("posts/p07.md", "FM007", 5, 1),
@@ -68,8 +61,8 @@ def test_fm007_is_the_same_with_worker_processes_and_shards(in_tmp: Path) -> Non
 
 def test_route_keys_option(in_tmp: Path) -> None:
     _config(in_tmp, 'route_keys = ["url"]')
-    _write(in_tmp, "a.md", "---\nurl: /x/\npath: /same/\n---\n")
-    _write(in_tmp, "b.md", "---\nurl: /x\npath: /same/\n---\n")
+    write_file(in_tmp, "a.md", "---\nurl: /x/\npath: /same/\n---\n")
+    write_file(in_tmp, "b.md", "---\nurl: /x\npath: /same/\n---\n")
     assert _rows("--select", "FM", ".") == [("a.md", "FM007", 2, 1), ("b.md", "FM007", 2, 1)]
 
 
@@ -85,9 +78,9 @@ def test_globs_choose_the_schema_per_folder(in_tmp: Path) -> None:
         in_tmp,
         'schemas = {"content/posts/**" = "lumen", "content/blog/**" = "astro-blog"}',
     )
-    _write(in_tmp, "content/posts/2021/a.md", "---\ntitle: A\ntemplate: posts\n---\n")
-    _write(in_tmp, "content/blog/b.md", "---\ntitle: B\ntemplate: posts\n---\n")
-    _write(in_tmp, "notes/c.md", "---\ntemplate: posts\n---\n")
+    write_file(in_tmp, "content/posts/2021/a.md", "---\ntitle: A\ntemplate: posts\n---\n")
+    write_file(in_tmp, "content/blog/b.md", "---\ntitle: B\ntemplate: posts\n---\n")
+    write_file(in_tmp, "notes/c.md", "---\ntemplate: posts\n---\n")
     assert _rows("--select", "FM", ".") == [
         ("content/blog/b.md", "FM003", 1, 1),  # description missing
         ("content/blog/b.md", "FM003", 1, 1),  # pubDate missing
@@ -98,7 +91,7 @@ def test_globs_choose_the_schema_per_folder(in_tmp: Path) -> None:
 
 def test_messages_name_the_key_and_the_expectation(in_tmp: Path) -> None:
     _config(in_tmp, 'schema = "lumen"')
-    _write(in_tmp, "a.md", "---\ntitle: A\ntemplate: posts\ndraft: 'no'\ntags: [x, 3]\n---\n")
+    write_file(in_tmp, "a.md", "---\ntitle: A\ntemplate: posts\ndraft: 'no'\ntags: [x, 3]\n---\n")
     result = run_cli("check", "--select", "FM003", "--format", "json", "--no-cache", "a.md")
     messages = [f["message"] for f in json.loads(result.output)]
     assert messages == [
@@ -110,16 +103,16 @@ def test_messages_name_the_key_and_the_expectation(in_tmp: Path) -> None:
 
 def test_a_missing_schema_file_is_a_usage_error(in_tmp: Path) -> None:
     _config(in_tmp, 'schema = "schemas/missing.yaml"')
-    _write(in_tmp, "a.md", "---\ntitle: A\n---\n")
+    write_file(in_tmp, "a.md", "---\ntitle: A\n---\n")
     result = run_cli("check", "--select", "FM", "--no-cache", "a.md")
     assert result.exit_code == 2
     assert "schemas/missing.yaml" in result.output
 
 
 def test_a_schema_file_naming_itself_in_the_front_matter(in_tmp: Path) -> None:
-    _write(in_tmp, "schemas/note.json", json.dumps({"type": "object", "required": ["title"]}))
-    _write(in_tmp, "notes/a.md", "---\n$schema: ../schemas/note.json\ndate: x\n---\n")
-    _write(in_tmp, "notes/b.md", "---\n$schema: nowhere.yaml\n---\n")
+    write_file(in_tmp, "schemas/note.json", json.dumps({"type": "object", "required": ["title"]}))
+    write_file(in_tmp, "notes/a.md", "---\n$schema: ../schemas/note.json\ndate: x\n---\n")
+    write_file(in_tmp, "notes/b.md", "---\n$schema: nowhere.yaml\n---\n")
     assert _rows("--select", "FM", ".") == [
         ("notes/a.md", "FM003", 1, 1),
         ("notes/b.md", "FM003", 2, 1),
@@ -128,7 +121,7 @@ def test_a_schema_file_naming_itself_in_the_front_matter(in_tmp: Path) -> None:
 
 def test_no_python_tag_is_ever_executed(in_tmp: Path) -> None:
     marker = in_tmp / "pwned"
-    _write(
+    write_file(
         in_tmp,
         "a.md",
         f'---\nx: !!python/object/apply:os.system ["touch {marker}"]\n---\n',

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import CORPUS, FIXTURE, REPO, run_cli
+from tests.conftest import CORPUS, FIXTURE, REPO, run_cli, write_file
 from tillint.checks.links_extract import github_slug, gitlab_slug
 
 
@@ -87,13 +87,6 @@ def test_corpus_offline_finds_exactly_the_real_dead_links(in_tmp: Path) -> None:
     ]
 
 
-def _write(root: Path, name: str, text: str) -> Path:
-    path = root / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(text.encode("utf-8"))
-    return path
-
-
 def test_positions_in_lists_quotes_references_footnotes_and_crlf(in_tmp: Path) -> None:
     text = (
         "---\r\ntitle: t\r\n---\r\n"
@@ -110,7 +103,7 @@ def test_positions_in_lists_quotes_references_footnotes_and_crlf(in_tmp: Path) -
         "```\r\n[e](missing-e.md)\r\n```\r\n"
         '<img src="missing-f.png"> [![g](missing-g.svg)](missing-h.md)\r\n'
     )
-    _write(in_tmp, "doc.md", text)
+    write_file(in_tmp, "doc.md", text)
     assert _rows("--offline", "doc.md") == [
         ("doc.md", "LK003", 4, 12),
         ("doc.md", "LK003", 5, 21),
@@ -123,10 +116,11 @@ def test_positions_in_lists_quotes_references_footnotes_and_crlf(in_tmp: Path) -
 
 
 def test_root_absolute_links_and_site_routes(in_tmp: Path) -> None:
-    _write(in_tmp, "git/merge.md", "# Merge\n\n## Fast forward\n")
-    _write(in_tmp, "blog/post.md", '---\npath: "/cheatsheet/21-04-26/"\n---\n# Post\n## Setup\n')
-    _write(in_tmp, "blog/other.md", "---\nslug: my-post\n---\n# Other\n")
-    _write(
+    write_file(in_tmp, "git/merge.md", "# Merge\n\n## Fast forward\n")
+    post = '---\npath: "/cheatsheet/21-04-26/"\n---\n# Post\n## Setup\n'
+    write_file(in_tmp, "blog/post.md", post)
+    write_file(in_tmp, "blog/other.md", "---\nslug: my-post\n---\n# Other\n")
+    write_file(
         in_tmp,
         "index.md",
         "[a](/git/merge.md#fast-forward) [b](/cheatsheet/21-04-26/#setup) [c](/posts/my-post/)\n"
@@ -148,17 +142,17 @@ def test_root_absolute_links_and_site_routes(in_tmp: Path) -> None:
 
 
 def test_root_option_moves_root_absolute_links(in_tmp: Path) -> None:
-    _write(in_tmp, "docs/git/merge.md", "# Merge\n")
-    _write(in_tmp, "docs/index.md", "[a](/git/merge.md)\n")
+    write_file(in_tmp, "docs/git/merge.md", "# Merge\n")
+    write_file(in_tmp, "docs/index.md", "[a](/git/merge.md)\n")
     assert _rows("--offline", "docs") == [("docs/index.md", "LK003", 1, 5)]
     (in_tmp / "tillint.toml").write_text('[links]\nroot = "docs"\n', encoding="utf-8")
     assert _rows("--offline", "docs") == []
 
 
 def test_anchors_same_file_other_file_and_unchecked_targets(in_tmp: Path) -> None:
-    _write(in_tmp, "other.md", "# Other\n\n## 설치 방법\n\n<div id='box'></div>\n")
-    _write(in_tmp, "script.py", "print()\n")
-    _write(
+    write_file(in_tmp, "other.md", "# Other\n\n## 설치 방법\n\n<div id='box'></div>\n")
+    write_file(in_tmp, "script.py", "print()\n")
+    write_file(
         in_tmp,
         "doc.md",
         "# Intro\n\n## Intro\n\n"
@@ -177,7 +171,7 @@ def test_anchors_same_file_other_file_and_unchecked_targets(in_tmp: Path) -> Non
 
 
 def test_malformed_links(in_tmp: Path) -> None:
-    _write(
+    write_file(
         in_tmp,
         "doc.md",
         "[a]() [b](htps://x.org) [c](http://[bad/) [d](mailto:a@b.org) [e](<>)\n",
@@ -192,13 +186,13 @@ def test_malformed_links(in_tmp: Path) -> None:
 
 
 def test_offline_says_nothing_about_external_links(in_tmp: Path) -> None:
-    _write(in_tmp, "doc.md", "[a](https://example.invalid/404) <http://10.0.0.1/>\n")
+    write_file(in_tmp, "doc.md", "[a](https://example.invalid/404) <http://10.0.0.1/>\n")
     assert _rows("--offline", "doc.md") == []
 
 
 def test_excludes_by_target_and_by_file(in_tmp: Path) -> None:
-    _write(in_tmp, "doc.md", "[a](missing.md) [b](drafts/x.md)\n")
-    _write(in_tmp, "drafts/todo.md", "[c](nowhere.md)\n")
+    write_file(in_tmp, "doc.md", "[a](missing.md) [b](drafts/x.md)\n")
+    write_file(in_tmp, "drafts/todo.md", "[c](nowhere.md)\n")
     (in_tmp / "tillint.toml").write_text(
         '[links]\nexclude = ["^drafts/"]\nexclude_files = ["^drafts/"]\n', encoding="utf-8"
     )
@@ -215,7 +209,7 @@ def test_slugs_follow_github_and_gitlab() -> None:
 
 def test_unknown_anchor_style_is_an_error(in_tmp: Path) -> None:
     (in_tmp / "tillint.toml").write_text('[links]\nanchor_style = "bitbucket"\n', "utf-8")
-    _write(in_tmp, "doc.md", "# A\n")
+    write_file(in_tmp, "doc.md", "# A\n")
     result = run_cli("check", "--offline", "--select", "LK", "doc.md")
     assert result.exit_code == 2
     assert "anchor_style" in result.output
