@@ -123,6 +123,20 @@ def test_discovery_honours_gitignore_excludes_and_symlinks(in_tmp: Path) -> None
     assert {str(f["path"]) for f in _json("drafts/b.md")} == {"drafts/b.md"}
 
 
+def test_gitignore_files_apply_from_a_subdirectory_of_the_work_tree(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (in_tmp / ".git").mkdir()
+    (in_tmp / ".gitignore").write_text("/posts/secret.md\n", encoding="utf-8")
+    (in_tmp / "posts" / "deep").mkdir(parents=True)
+    (in_tmp / "posts" / ".gitignore").write_text("deep/*.md\n", encoding="utf-8")
+    for name in ("a.md", "secret.md", "deep/b.md", "deep/more/c.md"):
+        (in_tmp / "posts" / name).parent.mkdir(parents=True, exist_ok=True)
+        (in_tmp / "posts" / name).write_text("x[^1]\n", encoding="utf-8")
+    monkeypatch.chdir(in_tmp / "posts")
+    assert sorted({str(f["path"]) for f in _json(".")}) == ["a.md", "deep/more/c.md"]
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_fifo_is_never_opened(in_tmp: Path) -> None:
     os.mkfifo(in_tmp / "pipe.md")

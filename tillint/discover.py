@@ -54,7 +54,7 @@ class SkippedPath:
 class Discovery:
     """The files a run checks and the matching paths it refuses to read, both sorted."""
 
-    files: list[Path] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # normalized, as the OS spells paths
     skipped: list[SkippedPath] = field(default_factory=list)
 
 
@@ -75,10 +75,25 @@ def _matches(relative: str, patterns: tuple[str, ...]) -> bool:
     return regex.match(name) is not None or regex.match(relative) is not None
 
 
-def _gitignore(directory: Path) -> pathspec.PathSpec[Any] | None:
-    path = directory / ".gitignore"
+@dataclass(frozen=True)
+class _IgnoreFile:
+    """A ``.gitignore`` and how to name a walked path relative to its directory: the walk
+    names paths relative to the walked directory, so ``lead`` is prepended (for a file above
+    it) or the first ``strip`` characters are cut (for a file below it)."""
+
+    spec: pathspec.PathSpec[Any]
+    lead: str = ""
+    strip: int = 0
+
+    def ignores(self, relative: str, is_dir: bool) -> bool:
+        name = self.lead + relative[self.strip :] + ("/" if is_dir else "")
+        return bool(self.spec.match_file(name))
+
+
+def _gitignore(path: str) -> pathspec.PathSpec[Any] | None:
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
     except OSError:
         return None
     import pathspec  # imported only when a .gitignore exists: it costs a tenth of a second
@@ -86,33 +101,31 @@ def _gitignore(directory: Path) -> pathspec.PathSpec[Any] | None:
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
-def _enclosing_gitignores(directory: Path) -> list[tuple[Path, pathspec.PathSpec[Any]]]:
-    """The .gitignore files from the enclosing git work tree's root down to ``directory``."""
+def _enclosing_gitignores(directory: Path) -> list[_IgnoreFile]:
+    """The .gitignore files from the enclosing git work tree's root down to above
+    ``directory`` (the walk reads the directory's own)."""
+    directory = Path(os.path.abspath(directory))
     chain = [directory, *directory.parents]
     root = next((d for d in chain if (d / ".git").exists()), None)
     if root is None:
         return []
-    specs = []
+    found = []
     for ancestor in reversed(chain[1 : chain.index(root) + 1]):
-        spec = _gitignore(ancestor)
+        spec = _gitignore(os.path.join(ancestor, ".gitignore"))
         if spec is not None:
-            specs.append((ancestor, spec))
-    return specs
+            found.append(_IgnoreFile(spec, lead=directory.relative_to(ancestor).as_posix() + "/"))
+    return found
 
 
-def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.PathSpec[Any]]]) -> bool:
-    for base, spec in specs:
-        relative = path.relative_to(base).as_posix() + ("/" if is_dir else "")
-        if spec.match_file(relative):
-            return True
-    return False
+def _ignored(relative: str, is_dir: bool, ignores: list[_IgnoreFile]) -> bool:
+    return any(ignore.ignores(relative, is_dir) for ignore in ignores)
 
 
 def _inside(path: str, roots: tuple[str, ...]) -> bool:
     return any(path == root or path.startswith(os.path.join(root, "")) for root in roots)
 
 
-def _link_refusal(path: Path, roots: tuple[str, ...]) -> str | None:
+def _link_refusal(path: str | Path, roots: tuple[str, ...]) -> str | None:
     """Why a symbolic link must not be followed, or None when its target is a file inside."""
     target = printable(os.readlink(path))
     try:
@@ -147,34 +160,64 @@ def _refusal(path: Path, roots: tuple[str, ...]) -> str | None:
     return _kind_refusal(mode)
 
 
+def _entry_refusal(entry: os.DirEntry[str], roots: tuple[str, ...]) -> str | None:
+    """``_refusal`` for a directory entry: a regular file costs no system call at all."""
+    if entry.is_file(follow_symlinks=False):
+        return None
+    if entry.is_symlink():
+        return _link_refusal(entry.path, roots)
+    try:
+        return _kind_refusal(entry.stat(follow_symlinks=False).st_mode)
+    except OSError as exc:
+        return f"cannot inspect: {exc.strerror or type(exc).__name__}"
+
+
+def _is_directory(entry: os.DirEntry[str]) -> bool:
+    """Whether the entry is a directory or a link to one (a link loop is neither)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _entries(directory: str) -> list[os.DirEntry[str]]:
+    """A directory's entries; one that cannot be listed is passed over, as ``os.walk`` does."""
+    try:
+        with os.scandir(directory) as listing:
+            return list(listing)
+    except OSError:
+        return []
+
+
 def _walk(top: Path, settings: Settings, found: Discovery) -> None:
+    """Add the matching files below ``top``. Paths are named relative to ``top`` as strings
+    (``sub/note.md``) and matched against the globs and the .gitignore files that apply."""
     roots = _roots(settings, top)
-    # The .gitignore files that apply in each directory: its ancestors' plus its own.
-    inherited = {top: _enclosing_gitignores(top) if settings.respect_gitignore else []}
-    for current, dirnames, filenames in os.walk(top, followlinks=False):
-        directory = Path(current)
-        local = inherited.pop(directory)
-        if settings.respect_gitignore:
-            own = _gitignore(directory)
-            local = [*local, (directory, own)] if own else local
-        rel_dir = directory.relative_to(top).as_posix()
-        prefix = "" if rel_dir == "." else rel_dir + "/"
-        dirnames[:] = sorted(
-            d
-            for d in dirnames
-            if not _matches(prefix + d, settings.exclude)
-            and not (local and _ignored(directory / d, True, local))
-            and not (directory / d).is_symlink()
-        )
-        inherited.update((directory / d, local) for d in dirnames)
-        for name in sorted(filenames):
-            path = directory / name
-            relative = prefix + name
-            if not _matches(relative, settings.include) or _matches(relative, settings.exclude):
-                continue
-            if local and _ignored(path, False, local):
-                continue
-            _add(path, roots, found)
+    base = os.fspath(top)
+    gitignores = settings.respect_gitignore
+    # Directories still to list: (prefix relative to top, the .gitignore files above it).
+    pending = [("", _enclosing_gitignores(top) if gitignores else [])]
+    while pending:
+        prefix, ignores = pending.pop()
+        entries = _entries(os.path.join(base, prefix))
+        if gitignores and any(entry.name == ".gitignore" for entry in entries):
+            own = _gitignore(os.path.join(base, prefix, ".gitignore"))
+            ignores = [*ignores, _IgnoreFile(own, strip=len(prefix))] if own else ignores
+        for entry in entries:
+            relative = prefix + entry.name
+            if _is_directory(entry):
+                if not (
+                    entry.is_symlink()
+                    or _matches(relative, settings.exclude)
+                    or _ignored(relative, True, ignores)
+                ):
+                    pending.append((relative + "/", ignores))
+            elif (
+                _matches(relative, settings.include)
+                and not _matches(relative, settings.exclude)
+                and not _ignored(relative, False, ignores)
+            ):
+                _add_refused(entry.path, _entry_refusal(entry, roots), found)
 
 
 def _roots(settings: Settings, directory: Path) -> tuple[str, ...]:
@@ -182,12 +225,11 @@ def _roots(settings: Settings, directory: Path) -> tuple[str, ...]:
     return (os.path.realpath(settings.root), os.path.realpath(directory))
 
 
-def _add(path: Path, roots: tuple[str, ...], found: Discovery) -> None:
-    reason = _refusal(path, roots)
+def _add_refused(path: str | Path, reason: str | None, found: Discovery) -> None:
     if reason is None:
-        found.files.append(path)
+        found.files.append(os.path.normpath(path))
     else:
-        found.skipped.append(SkippedPath(path, reason))
+        found.skipped.append(SkippedPath(Path(path), reason))
 
 
 def find_files(paths: list[Path], settings: Settings) -> Discovery:
@@ -200,22 +242,39 @@ def find_files(paths: list[Path], settings: Settings) -> Discovery:
         if path.is_dir() and (not path.is_symlink() or _inside(os.path.realpath(path), roots)):
             _walk(path, settings, found)
         else:
-            _add(path, roots, found)
-    found.files = sorted(dict.fromkeys(found.files), key=lambda p: p.as_posix())
+            _add_refused(path, _refusal(path, roots), found)
+    found.files = sorted(set(found.files), key=lambda p: p.replace(os.sep, "/"))
     unique = {skipped.path: skipped for skipped in found.skipped}
     found.skipped = sorted(unique.values(), key=lambda s: s.path.as_posix())
     return found
 
 
-def relative_posix(path: Path, base: Path) -> str:
-    """POSIX path relative to ``base`` when below it, else absolute (string work: it is hot)."""
-    absolute = os.path.abspath(path)
-    prefix = os.path.join(str(base), "")
+def relative_posix(path: str | Path, base: Path) -> str:
+    """POSIX path relative to ``base`` when below it, else absolute."""
+    return _below(os.path.abspath(path), os.path.join(base, ""))
+
+
+def display_path(path: str | Path, cwd: Path) -> str:
+    """POSIX path relative to the current directory when below it, else absolute."""
+    return relative_posix(path, cwd)
+
+
+def _below(absolute: str, prefix: str) -> str:
     if absolute.startswith(prefix):
         absolute = absolute[len(prefix) :]
     return absolute.replace(os.sep, "/")
 
 
-def display_path(path: Path, cwd: Path) -> str:
-    """POSIX path relative to the current directory when below it, else absolute."""
-    return relative_posix(path, cwd)
+class PathNames:
+    """``display_path`` and ``relative_posix`` to the project root for many paths: a warm run
+    names every file, so the current directory is read once (``abspath`` reads it per call)."""
+
+    def __init__(self, cwd: Path, root: Path) -> None:
+        self._here = os.getcwd()
+        self._cwd = os.path.join(cwd, "")
+        self._root = os.path.join(root, "")
+
+    def of(self, path: str) -> tuple[str, str]:
+        """The path as displayed and as keyed in the cache."""
+        absolute = os.path.normpath(os.path.join(self._here, path))
+        return _below(absolute, self._cwd), _below(absolute, self._root)

@@ -42,7 +42,7 @@ from tillint.checks import (
     run_corpus_check,
 )
 from tillint.config import Settings
-from tillint.discover import SkippedPath, display_path, find_files, relative_posix
+from tillint.discover import PathNames, SkippedPath, display_path, find_files, relative_posix
 from tillint.document import Document
 from tillint.errors import UsageError
 from tillint.finding import Finding, Span
@@ -148,7 +148,7 @@ def lint_document(doc: Document, settings: Settings, complete: bool = True) -> F
     )
 
 
-def read_document(path: Path, cwd: Path, settings: Settings) -> Document | FileResult:
+def read_document(path: str, cwd: Path, settings: Settings) -> Document | FileResult:
     """The parsed file, or a result holding why it was not read (TL002, TL003)."""
     shown = display_path(path, cwd)
     try:
@@ -158,10 +158,10 @@ def read_document(path: Path, cwd: Path, settings: Settings) -> Document | FileR
         return FileResult(shown, [_file_finding(shown, UNREADABLE_FILE, f"cannot read: {reason}")])
     if isinstance(raw, TooLarge):
         return FileResult(shown, [_file_finding(shown, FILE_TOO_LARGE, raw.message)])
-    return Document(path, shown, raw)
+    return Document(Path(path), shown, raw)
 
 
-def lint_path(path: Path, settings: Settings, cwd: Path, complete: bool = True) -> FileResult:
+def lint_path(path: str, settings: Settings, cwd: Path, complete: bool = True) -> FileResult:
     doc = read_document(path, cwd, settings)
     return doc if isinstance(doc, FileResult) else lint_document(doc, settings, complete)
 
@@ -176,12 +176,12 @@ def _init_worker(settings: Settings, cwd: Path) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _lint_in_worker(job: tuple[Path, bool]) -> FileResult:
+def _lint_in_worker(job: tuple[str, bool]) -> FileResult:
     assert _worker_state is not None
     return lint_path(job[0], *_worker_state, complete=job[1])
 
 
-def lint_jobs(jobs: Sequence[tuple[Path, bool]], settings: Settings, cwd: Path) -> list[FileResult]:
+def lint_jobs(jobs: Sequence[tuple[str, bool]], settings: Settings, cwd: Path) -> list[FileResult]:
     """Lint (path, complete) jobs, in ``settings.jobs`` processes when there are enough."""
     if settings.jobs <= 1 or len(jobs) < MIN_FILES_FOR_POOL:
         return [lint_path(path, settings, cwd, complete) for path, complete in jobs]
@@ -208,13 +208,13 @@ def lint_jobs(jobs: Sequence[tuple[Path, bool]], settings: Settings, cwd: Path) 
     return results
 
 
-def cache_key(path: Path, settings: Settings) -> str:
+def cache_key(path: str | Path, settings: Settings) -> str:
     """A file's cache key: its POSIX path relative to the project root (absolute if outside)."""
     return relative_posix(path, settings.root)
 
 
 def _cached_result(
-    result_cache: ResultCache, key: str, path: Path, shown: str, complete: bool
+    result_cache: ResultCache, key: str, path: str, shown: str, complete: bool
 ) -> FileResult | None:
     """The cached result of a file if it is still valid: same stat, or else same content."""
     try:
@@ -240,15 +240,16 @@ def _cached_result(
     return result
 
 
-def _read_digest(path: Path) -> str | None:
+def _read_digest(path: str) -> str | None:
     try:
-        return digest(path.read_bytes())
+        with open(path, "rb") as handle:
+            return digest(handle.read())
     except OSError:
         return None
 
 
 def lint_with_cache(
-    files: Sequence[Path],
+    files: Sequence[str],
     settings: Settings,
     cwd: Path,
     result_cache: ResultCache | None,
@@ -258,30 +259,30 @@ def lint_with_cache(
     needs_summaries = any(
         hasattr(family_module(f), "summarize") for f in active_families(settings.selected)
     )
-    results: dict[Path, FileResult] = {}
-    jobs: list[tuple[Path, bool]] = []
-    stats: dict[Path, tuple[int, int]] = {}
+    names = PathNames(cwd, settings.root)
+    results: dict[str, FileResult] = {}
+    jobs: list[tuple[str, bool]] = []
+    stats: dict[str, tuple[str, int, int]] = {}
     for path in files:
-        key = cache_key(path, settings)
+        shown, key = names.of(path)
         complete = shard is None or shard.owns(key)
         if not complete and not needs_summaries:
             continue
         if result_cache is not None:
-            cached = _cached_result(result_cache, key, path, display_path(path, cwd), complete)
+            cached = _cached_result(result_cache, key, path, shown, complete)
             if cached is not None:
                 results[path] = cached
                 continue
             try:
                 info = os.stat(path)
-                stats[path] = (info.st_size, info.st_mtime_ns)
+                stats[path] = (key, info.st_size, info.st_mtime_ns)
             except OSError:
                 pass
         jobs.append((path, complete))
     for (path, _), result in zip(jobs, lint_jobs(jobs, settings, cwd), strict=True):
         results[path] = result
         if result_cache is not None and path in stats and result.digest:
-            size, mtime_ns = stats[path]
-            result_cache.store(cache_key(path, settings), size, mtime_ns, result.digest, result)
+            result_cache.store(*stats[path], result.digest, result)
     return [results[path] for path in files if path in results]
 
 
@@ -378,7 +379,7 @@ class Checked:
 
 
 def check_once(
-    files: Sequence[Path],
+    files: Sequence[str],
     settings: Settings,
     cwd: Path,
     result_cache: ResultCache | None = None,
@@ -404,7 +405,7 @@ def check_once(
 
 
 def fix_files(
-    files: Sequence[Path], checked: Checked, settings: Settings, cwd: Path
+    files: Sequence[str], checked: Checked, settings: Settings, cwd: Path
 ) -> tuple[int, list[str]]:
     """Apply the applicable fixes to their files; returns (fixes applied, problems).
 
@@ -428,7 +429,7 @@ def fix_files(
                 continue
             text, count = apply_fixes(doc.text, fixes, doc.newline)
             try:
-                write_atomically(path, text, doc.bom, doc.raw)
+                write_atomically(doc.path, text, doc.bom, doc.raw)
             except (FileChangedError, OSError) as exc:
                 problems.append(str(exc))
                 continue

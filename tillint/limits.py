@@ -61,7 +61,7 @@ def max_file_size(settings: Settings) -> int:
     return int(value)
 
 
-def read_capped(path: Path, limit: int) -> bytes | TooLarge:
+def read_capped(path: str | Path, limit: int) -> bytes | TooLarge:
     """A regular file's bytes, or ``TooLarge`` without reading more than ``limit + 1`` bytes.
 
     Opens with ``O_NONBLOCK`` so a FIFO never blocks, and refuses anything but a regular file
