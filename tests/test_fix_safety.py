@@ -54,10 +54,10 @@ def test_a_file_changed_after_checking_is_not_written(in_tmp: Path) -> None:
     note = in_tmp / "note.md"
     note.write_text(BAD, encoding="utf-8")
     settings = load_settings([in_tmp], CliOverrides(select=["FN003"], fix=True))
-    checked = check_once([note], settings, in_tmp)
+    checked = check_once([str(note)], settings, in_tmp)
     edited = BAD + "\nAn edit made by the author meanwhile.\n"
     note.write_text(edited, encoding="utf-8")
-    applied, problems = fix_files([note], checked, settings, in_tmp)
+    applied, problems = fix_files([str(note)], checked, settings, in_tmp)
     assert applied == 0
     assert problems == ["note.md: file changed on disk since it was checked; not fixed"]
     assert note.read_text(encoding="utf-8") == edited

@@ -16,8 +16,9 @@ import hashlib
 import json
 import pickle
 import sqlite3
+from collections.abc import Callable
 from dataclasses import replace
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -26,7 +27,6 @@ from tillint.catalog import rules_dir
 
 if TYPE_CHECKING:
     from tillint.config import Settings
-    from tillint.engine import FileResult
 
 SCHEMA_VERSION = "2"
 CACHE_FILE = "results.sqlite"
@@ -75,38 +75,32 @@ def run_fingerprint(settings: Settings, inputs: list[Path]) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def corpus_key(fingerprint: str, family: str, documents: list[tuple[str, str]]) -> str:
-    """The key of a family's cross-file findings: every (path, digest) of the run."""
-    h = hashlib.blake2b(f"{fingerprint}\0{family}".encode(), digest_size=16)
+def documents_digest(documents: list[tuple[str, str]]) -> str:
+    """One digest of every (path, digest) of a run, part of each ``corpus_key``."""
+    h = hashlib.blake2b(digest_size=16)
     for path, file_digest in sorted(documents):
         h.update(f"\0{path}\0{file_digest}".encode())
     return h.hexdigest()
 
 
+def corpus_key(fingerprint: str, family: str, documents: str) -> str:
+    """The key of a family's cross-file findings, given the run's ``documents_digest``."""
+    return hashlib.blake2b(
+        f"{fingerprint}\0{family}\0{documents}".encode(), digest_size=16
+    ).hexdigest()
+
+
 class CachedRow(NamedTuple):
-    """A file's cached result: its findings and, pickled apart, its cross-file summaries (a
-    warm run whose cross-file findings are cached never unpickles those). A result with no
-    findings and no suppression comment, most files' result, is stored as an empty payload and
-    rebuilt without unpickling. (A named tuple: a warm run builds one per file.)"""
+    """A file's cached findings: ``payload`` is the pickled ``engine.FileResult`` without its
+    summaries, or empty for a result with no findings and no suppression comment (most files'
+    result, rebuilt without unpickling). The file's cross-file summaries are read apart, only
+    when a cross-file check runs again (see ``ResultCache.summaries_loader``). (A named tuple:
+    a warm run builds one per file.)"""
 
     size: int
     mtime_ns: int
     digest: str
     payload: bytes
-    summaries: bytes
-
-    def load(self, path: str, complete: bool) -> FileResult | None:
-        """The ``FileResult`` of the file shown as ``path``, or None if the row does not fit."""
-        from tillint.engine import FileResult  # a local import: the engine imports this module
-
-        if not self.payload:
-            result = FileResult(path, [], digest=self.digest, complete=complete)
-        else:
-            result = pickle.loads(self.payload)
-            if not isinstance(result, FileResult) or result.path != path:
-                return None
-        result.packed_summaries = self.summaries
-        return result
 
 
 class ResultCache:
@@ -117,7 +111,9 @@ class ResultCache:
         self.fingerprint = fingerprint
         self.warnings: list[str] = []
         self._rows: dict[str, CachedRow] = {}
+        self._summaries: dict[str, bytes] | None = None  # read on first use
         self._pending: list[tuple[str, int, int, str, bytes, bytes]] = []
+        self._refreshed: list[tuple[int, int, str]] = []
         self._connection = self._open()
 
     def _open(self) -> sqlite3.Connection | None:
@@ -169,16 +165,33 @@ class ResultCache:
             )
 
     def _read_rows(self, connection: sqlite3.Connection) -> dict[str, CachedRow]:
-        query = (
-            "SELECT key, size, mtime_ns, digest, payload, summaries FROM results "
-            "WHERE fingerprint = ?"
-        )
+        query = "SELECT key, size, mtime_ns, digest, payload FROM results WHERE fingerprint = ?"
         return {
-            key: CachedRow(size, mtime_ns, file_digest, payload, summaries)
-            for key, size, mtime_ns, file_digest, payload, summaries in connection.execute(
+            key: CachedRow(size, mtime_ns, file_digest, payload)
+            for key, size, mtime_ns, file_digest, payload in connection.execute(
                 query, (self.fingerprint,)
             )
         }
+
+    def summaries_loader(self, key: str) -> Callable[[], dict[str, Any]]:
+        """What reads the cached cross-file summaries of a file, when they are needed."""
+        return partial(self._summaries_of, key)
+
+    def _summaries_of(self, key: str) -> dict[str, Any]:
+        if self._summaries is None:
+            self._summaries = self._read_summaries()
+        packed = self._summaries.get(key)
+        return pickle.loads(packed) if packed else {}
+
+    def _read_summaries(self) -> dict[str, bytes]:
+        """Every file's pickled summaries, in one query (most of the cache's bytes)."""
+        query = "SELECT key, summaries FROM results WHERE fingerprint = ?"
+        try:
+            assert self._connection is not None  # rows exist only while connected
+            return dict(self._connection.execute(query, (self.fingerprint,)))
+        except sqlite3.Error as exc:
+            self.warnings.append(f"could not read the result cache ({exc}): run with --no-cache")
+            return {}
 
     def lookup(self, key: str, size: int, mtime_ns: int) -> CachedRow | None:
         """The row for a file whose stat matches, or None (the caller may compare digests)."""
@@ -190,12 +203,16 @@ class ResultCache:
     def row(self, key: str) -> CachedRow | None:
         return self._rows.get(key)
 
+    def refresh(self, key: str, size: int, mtime_ns: int) -> None:
+        """Record a file's new stat after its content was found unchanged (a checkout)."""
+        self._refreshed.append((size, mtime_ns, key))
+
     def store(self, key: str, size: int, mtime_ns: int, file_digest: str, result: Any) -> None:
         """Queue a file's result (an ``engine.FileResult``) for the next ``flush``."""
         summaries = pickle.dumps(result.family_summaries(), protocol=pickle.HIGHEST_PROTOCOL)
         payload = b""
         if result.findings or result.suppressions.directives or not result.complete:
-            findings = replace(result, summaries={}, packed_summaries=None)
+            findings = replace(result, summaries={}, load_summaries=None)
             payload = pickle.dumps(findings, protocol=pickle.HIGHEST_PROTOCOL)
         self._pending.append((key, size, mtime_ns, file_digest, payload, summaries))
 
@@ -229,7 +246,7 @@ class ResultCache:
 
     def flush(self) -> None:
         """Write the stored rows in one transaction; a failure only costs the cache."""
-        if self._connection is None or not self._pending:
+        if self._connection is None or not (self._pending or self._refreshed):
             return
         try:
             with self._connection:
@@ -237,9 +254,14 @@ class ResultCache:
                     "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [(k, s, m, d, self.fingerprint, p, y) for k, s, m, d, p, y in self._pending],
                 )
+                self._connection.executemany(
+                    "UPDATE results SET size = ?, mtime_ns = ? WHERE key = ? AND fingerprint = ?",
+                    [(*refreshed, self.fingerprint) for refreshed in self._refreshed],
+                )
         except sqlite3.Error as exc:
             self.warnings.append(f"could not write the result cache: {exc}")
         self._pending.clear()
+        self._refreshed.clear()
 
     def close(self) -> None:
         self.flush()

@@ -262,7 +262,7 @@ def display_path(path: str | Path, cwd: Path) -> str:
 def _below(absolute: str, prefix: str) -> str:
     if absolute.startswith(prefix):
         absolute = absolute[len(prefix) :]
-    return absolute.replace(os.sep, "/")
+    return absolute if os.sep == "/" else absolute.replace(os.sep, "/")
 
 
 class PathNames:
@@ -270,11 +270,11 @@ class PathNames:
     names every file, so the current directory is read once (``abspath`` reads it per call)."""
 
     def __init__(self, cwd: Path, root: Path) -> None:
-        self._here = os.getcwd()
+        self._here = os.path.join(os.getcwd(), "")
         self._cwd = os.path.join(cwd, "")
         self._root = os.path.join(root, "")
 
     def of(self, path: str) -> tuple[str, str]:
         """The path as displayed and as keyed in the cache."""
-        absolute = os.path.normpath(os.path.join(self._here, path))
+        absolute = path if os.path.isabs(path) else os.path.normpath(self._here + path)
         return _below(absolute, self._cwd), _below(absolute, self._root)

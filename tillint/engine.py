@@ -26,12 +26,19 @@ import os
 import pickle
 import signal
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from tillint.cache import ResultCache, corpus_key, digest, run_fingerprint
+from tillint.cache import (
+    CachedRow,
+    ResultCache,
+    corpus_key,
+    digest,
+    documents_digest,
+    run_fingerprint,
+)
 from tillint.catalog import load_catalog
 from tillint.checks import (
     CheckContext,
@@ -71,13 +78,13 @@ class FileResult:
     suppressions: Suppressions = field(default_factory=Suppressions)
     digest: str = ""
     complete: bool = True
-    # From the cache, ``summaries`` stay pickled until a cross-file check needs them.
-    packed_summaries: bytes | None = None
+    # From the cache, ``summaries`` are read only when a cross-file check needs them.
+    load_summaries: Callable[[], dict[str, Any]] | None = None
 
     def family_summaries(self) -> dict[str, Any]:
-        if self.packed_summaries is not None:
-            self.summaries = pickle.loads(self.packed_summaries)
-            self.packed_summaries = None
+        if self.load_summaries is not None:
+            self.summaries = self.load_summaries()
+            self.load_summaries = None
         return self.summaries
 
 
@@ -228,16 +235,25 @@ def _cached_result(
         if row is None or row.size != info.st_size or _read_digest(path) != row.digest:
             return None
     try:
-        result = row.load(shown, complete)
+        result = _from_row(row, shown, complete)
     except Exception:  # a damaged row is a miss, not a failure
         return None
     if result is None or (complete and not result.complete):
         return None
+    result.load_summaries = result_cache.summaries_loader(key)
     if refresh_stat:
-        result_cache.store(key, info.st_size, info.st_mtime_ns, row.digest, result)
+        result_cache.refresh(key, info.st_size, info.st_mtime_ns)
     if not complete:  # outside this shard: only its summaries count, not its findings
         result = replace(result, complete=False)
     return result
+
+
+def _from_row(row: CachedRow, shown: str, complete: bool) -> FileResult | None:
+    """The result a cache row holds for the file shown as ``shown``, or None if it does not fit."""
+    if not row.payload:
+        return FileResult(shown, [], digest=row.digest, complete=complete)
+    result = pickle.loads(row.payload)
+    return result if isinstance(result, FileResult) and result.path == shown else None
 
 
 def _read_digest(path: str) -> str | None:
@@ -287,12 +303,16 @@ def lint_with_cache(
 
 
 def corpus_findings(
-    results: list[FileResult], settings: Settings, result_cache: ResultCache | None = None
+    results: list[FileResult],
+    settings: Settings,
+    cwd: Path,
+    result_cache: ResultCache | None = None,
 ) -> list[Finding]:
     """Every family's cross-file findings; reused from the cache while no document changed
     and every path the check probed looks the same."""
     findings: list[Finding] = []
-    documents = [(r.path, f"{r.digest}:{int(r.complete)}") for r in results]
+    documents = documents_digest([(r.path, f"{r.digest}:{int(r.complete)}") for r in results])
+    document_paths: frozenset[str] | None = None
     for family in active_families(settings.selected):
         module = family_module(family)
         if not hasattr(module, "check_corpus"):
@@ -300,10 +320,13 @@ def corpus_findings(
         key = None
         if result_cache is not None and corpus_cacheable(module, settings):
             key = corpus_key(result_cache.fingerprint, family, documents)
-            cached = _valid_corpus_entry(result_cache.corpus_result(key))
-            if cached is not None:
-                findings.extend(cached)
-                continue
+            entry = result_cache.corpus_result(key)
+            if entry is not None:
+                document_paths = document_paths or _absolute_paths(results, cwd)
+                cached = _valid_corpus_entry(entry, document_paths)
+                if cached is not None:
+                    findings.extend(cached)
+                    continue
         found, probes = _run_corpus_family(family, results, settings)
         if key is not None and result_cache is not None and probes is not None:
             result_cache.store_corpus_result(key, (found, probes))
@@ -311,12 +334,18 @@ def corpus_findings(
     return findings
 
 
-def _valid_corpus_entry(entry: Any) -> list[Finding] | None:
+def _absolute_paths(results: list[FileResult], cwd: Path) -> frozenset[str]:
+    """The documents' absolute paths, as the cross-file checks probe them."""
+    base = str(cwd)
+    return frozenset(os.path.join(base, r.path) for r in results)
+
+
+def _valid_corpus_entry(entry: Any, documents: frozenset[str]) -> list[Finding] | None:
     """Cached (findings, probes) whose probed paths still look the same, else None."""
     if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], list)):
         return None
     found, probes = entry
-    return found if probes_hold(probes) else None
+    return found if probes_hold(probes, documents) else None
 
 
 def _run_corpus_family(
@@ -397,7 +426,7 @@ def check_once(
     )
     findings.extend(
         f
-        for f in corpus_findings(results, settings, result_cache)
+        for f in corpus_findings(results, settings, cwd, result_cache)
         if shard is None or f.path in own_paths
     )
     kept = finalize(findings, {r.path: r.suppressions for r in mine}, settings)
