@@ -16,13 +16,13 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-
-from markdown_it.common.utils import unescapeAll
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from tillint.document import Document
 from tillint.finding import Span
-from tillint.markdown import parser
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 _DEST_CHAR = r"(?:[^\s()\\]|\\.)"
 _INLINE_DESTINATION = re.compile(
@@ -77,6 +77,11 @@ class _Candidate:
 
 
 def _normalize(destination: str) -> str:
+    # Imported here: a warm run loads this module but parses nothing, so needs no markdown-it.
+    from markdown_it.common.utils import unescapeAll
+
+    from tillint.markdown import parser
+
     if destination.startswith("<") and destination.endswith(">"):
         destination = destination[1:-1]
     return str(parser().normalizeLink(unescapeAll(destination)))
