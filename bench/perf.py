@@ -110,10 +110,12 @@ def touch_one(root: Path) -> Callable[[], None]:
 def measure(label: str, root: Path, runs: int) -> dict[str, float]:
     print(f"\n{label}: {sum(1 for _ in root.rglob('*.md'))} files")
     figures = {
+        "start": timed([sys.executable, "-c", "pass"], root, runs),
         "read": timed([sys.executable, "-c", FLOOR_READ, str(root)], root, runs),
         "parse1": timed([sys.executable, "-c", FLOOR_PARSE, str(root), "1"], root, runs),
         "parse2": timed([sys.executable, "-c", FLOOR_PARSE, str(root), "2"], root, runs),
     }
+    row("floor: python start (python -c pass)", figures["start"])
     row("floor: read every file", figures["read"])
     row("floor: markdown-it-py parse, 1 process", figures["parse1"])
     row("floor: markdown-it-py parse, 2 processes", figures["parse2"])
@@ -125,7 +127,7 @@ def measure(label: str, root: Path, runs: int) -> dict[str, float]:
     row("tillint cold, --jobs 2", figures["cold_j2"], figures["parse2"])
     subprocess.run([*TILLINT, "."], cwd=root, stdout=subprocess.DEVNULL)
     figures["warm"] = timed([*TILLINT, "."], root, runs)
-    row("tillint warm (nothing changed)", figures["warm"])
+    row("tillint warm (nothing changed)", figures["warm"], figures["start"])
     figures["one_changed"] = timed([*TILLINT, "."], root, runs, touch_one(root))
     row("tillint warm, one file changed", figures["one_changed"])
     figures["rss"] = peak_rss_mib([*TILLINT, "--no-cache", "."], root)
