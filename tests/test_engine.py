@@ -10,6 +10,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli
+from tillint.cache import ResultCache, run_fingerprint
+from tillint.config import CliOverrides, load_settings
+from tillint.discover import find_files
+from tillint.engine import corpus_findings, fingerprint_inputs, lint_with_cache
 
 BAD = "A claim.[^1] and[^ 2]\n\n[^3]: Unused.\n"
 
@@ -167,3 +171,22 @@ def test_cached_link_findings_follow_the_files_they_point_at(in_tmp: Path) -> No
     assert rules() == []
     (in_tmp / "img" / "chart.png").unlink()
     assert rules() == [("LK003", 10)]
+
+
+def test_summaries_lost_to_a_concurrent_run_are_computed_again(in_tmp: Path) -> None:
+    (in_tmp / "a.md").write_text("[b](b.md#missing)\n", encoding="utf-8")
+    (in_tmp / "b.md").write_text("# Title\n", encoding="utf-8")
+    settings = load_settings([in_tmp], CliOverrides(select=["LK004"], offline=True))
+    assert settings.cache_dir is not None
+    files = find_files([in_tmp], settings).files
+    fingerprint = run_fingerprint(settings, fingerprint_inputs(settings))
+    writer = ResultCache(settings.cache_dir, fingerprint)
+    lint_with_cache(files, settings, in_tmp, writer, None)
+    writer.close()
+    reader = ResultCache(settings.cache_dir, fingerprint)  # rows read, summaries not yet
+    with sqlite3.connect(settings.cache_dir / "results.sqlite") as other:
+        other.execute("UPDATE results SET fingerprint = 'another run', summaries = x''")
+    results = lint_with_cache(files, settings, in_tmp, reader, None)
+    found = corpus_findings(results, settings, in_tmp)
+    reader.close()
+    assert [(f.path, f.rule, f.span.column) for f in found] == [("a.md", "LK004", 5)]

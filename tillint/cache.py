@@ -16,11 +16,10 @@ import hashlib
 import json
 import pickle
 import sqlite3
-from collections.abc import Callable
 from dataclasses import replace
-from functools import cache, partial
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from tillint import __version__
 from tillint.catalog import rules_dir
@@ -94,7 +93,7 @@ class CachedRow(NamedTuple):
     """A file's cached findings: ``payload`` is the pickled ``engine.FileResult`` without its
     summaries, or empty for a result with no findings and no suppression comment (most files'
     result, rebuilt without unpickling). The file's cross-file summaries are read apart, only
-    when a cross-file check runs again (see ``ResultCache.summaries_loader``). (A named tuple:
+    when a cross-file check runs again (see ``ResultCache.summaries``). (A named tuple:
     a warm run builds one per file.)"""
 
     size: int
@@ -111,7 +110,7 @@ class ResultCache:
         self.fingerprint = fingerprint
         self.warnings: list[str] = []
         self._rows: dict[str, CachedRow] = {}
-        self._summaries: dict[str, bytes] | None = None  # read on first use
+        self._summaries: dict[str, tuple[str, bytes]] | None = None  # read on first use
         self._pending: list[tuple[str, int, int, str, bytes, bytes]] = []
         self._refreshed: list[tuple[int, int, str]] = []
         self._connection = self._open()
@@ -173,24 +172,28 @@ class ResultCache:
             )
         }
 
-    def summaries_loader(self, key: str) -> Callable[[], dict[str, Any]]:
-        """What reads the cached cross-file summaries of a file, when they are needed."""
-        return partial(self._summaries_of, key)
-
-    def _summaries_of(self, key: str) -> dict[str, Any]:
+    def summaries(self, key: str, file_digest: str) -> dict[str, Any] | None:
+        """The cached cross-file summaries of a file's content ``file_digest``, or None when
+        the cache no longer holds them (another run replaced the row meanwhile)."""
         if self._summaries is None:
             self._summaries = self._read_summaries()
-        packed = self._summaries.get(key)
-        return pickle.loads(packed) if packed else {}
+        stored = self._summaries.get(key)
+        if stored is None or stored[0] != file_digest:
+            return None
+        try:
+            return cast(dict[str, Any], pickle.loads(stored[1]))
+        except Exception:  # a damaged row is a miss
+            return None
 
-    def _read_summaries(self) -> dict[str, bytes]:
-        """Every file's pickled summaries, in one query (most of the cache's bytes)."""
-        query = "SELECT key, summaries FROM results WHERE fingerprint = ?"
+    def _read_summaries(self) -> dict[str, tuple[str, bytes]]:
+        """Every file's digest and pickled summaries, in one query (most of the cache's bytes)."""
+        query = "SELECT key, digest, summaries FROM results WHERE fingerprint = ?"
         try:
             assert self._connection is not None  # rows exist only while connected
-            return dict(self._connection.execute(query, (self.fingerprint,)))
+            rows = self._connection.execute(query, (self.fingerprint,))
+            return {key: (file_digest, packed) for key, file_digest, packed in rows}
         except sqlite3.Error as exc:
-            self.warnings.append(f"could not read the result cache ({exc}): run with --no-cache")
+            self.warnings.append(f"could not read the result cache: {exc}")
             return {}
 
     def lookup(self, key: str, size: int, mtime_ns: int) -> CachedRow | None:

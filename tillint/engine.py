@@ -28,6 +28,7 @@ import signal
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -221,7 +222,13 @@ def cache_key(path: str | Path, settings: Settings) -> str:
 
 
 def _cached_result(
-    result_cache: ResultCache, key: str, path: str, shown: str, complete: bool
+    result_cache: ResultCache,
+    key: str,
+    path: str,
+    shown: str,
+    complete: bool,
+    settings: Settings,
+    cwd: Path,
 ) -> FileResult | None:
     """The cached result of a file if it is still valid: same stat, or else same content."""
     try:
@@ -240,12 +247,26 @@ def _cached_result(
         return None
     if result is None or (complete and not result.complete):
         return None
-    result.load_summaries = result_cache.summaries_loader(key)
+    job = (path, settings, cwd)
+    result.load_summaries = partial(_cached_summaries, result_cache, key, result.digest, job)
     if refresh_stat:
         result_cache.refresh(key, info.st_size, info.st_mtime_ns)
     if not complete:  # outside this shard: only its summaries count, not its findings
         result = replace(result, complete=False)
     return result
+
+
+def _cached_summaries(
+    result_cache: ResultCache, key: str, file_digest: str, job: tuple[str, Settings, Path]
+) -> dict[str, Any]:
+    """A cached file's cross-file summaries: from the cache, or computed again from the file
+    (``job``: its path, the settings, the cwd) if the cache lost them meanwhile (a concurrent
+    run with other settings replaced the row)."""
+    summaries = result_cache.summaries(key, file_digest)
+    if summaries is not None:
+        return summaries
+    path, settings, cwd = job
+    return lint_path(path, settings, cwd, complete=False).summaries
 
 
 def _from_row(row: CachedRow, shown: str, complete: bool) -> FileResult | None:
@@ -285,7 +306,7 @@ def lint_with_cache(
         if not complete and not needs_summaries:
             continue
         if result_cache is not None:
-            cached = _cached_result(result_cache, key, path, shown, complete)
+            cached = _cached_result(result_cache, key, path, shown, complete, settings, cwd)
             if cached is not None:
                 results[path] = cached
                 continue
