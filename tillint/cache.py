@@ -49,11 +49,13 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def _content_digest(path: Path) -> str:
+def file_digest(path: str | Path) -> str | None:
+    """The ``digest`` of a file's content, or None when it cannot be read."""
     try:
-        return digest(path.read_bytes())
+        with open(path, "rb") as handle:
+            return digest(handle.read())
     except OSError:
-        return "unreadable"
+        return None
 
 
 def run_fingerprint(settings: Settings, inputs: list[Path]) -> str:
@@ -63,7 +65,7 @@ def run_fingerprint(settings: Settings, inputs: list[Path]) -> str:
     their contents, not their paths, are part of the fingerprint.
     """
     relevant = {
-        "inputs": sorted(_content_digest(path) for path in inputs),
+        "inputs": sorted(file_digest(path) or "unreadable" for path in inputs),
         "code": code_fingerprint(),
         "selected": sorted(settings.selected),
         "options": settings.options,

@@ -38,6 +38,7 @@ from tillint.cache import (
     corpus_key,
     digest,
     documents_digest,
+    file_digest,
     run_fingerprint,
 )
 from tillint.catalog import load_catalog
@@ -239,7 +240,7 @@ def _cached_result(
     refresh_stat = row is None
     if row is None:
         row = result_cache.row(key)
-        if row is None or row.size != info.st_size or _read_digest(path) != row.digest:
+        if row is None or row.size != info.st_size or file_digest(path) != row.digest:
             return None
     try:
         result = _from_row(row, shown, complete)
@@ -275,14 +276,6 @@ def _from_row(row: CachedRow, shown: str, complete: bool) -> FileResult | None:
         return FileResult(shown, [], digest=row.digest, complete=complete)
     result = pickle.loads(row.payload)
     return result if isinstance(result, FileResult) and result.path == shown else None
-
-
-def _read_digest(path: str) -> str | None:
-    try:
-        with open(path, "rb") as handle:
-            return digest(handle.read())
-    except OSError:
-        return None
 
 
 def lint_with_cache(
