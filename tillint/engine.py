@@ -248,8 +248,9 @@ def _cached_result(
         return None
     if result is None or (complete and not result.complete):
         return None
-    job = (path, settings, cwd)
-    result.load_summaries = partial(_cached_summaries, result_cache, key, result.digest, job)
+    result.load_summaries = partial(
+        _cached_summaries, result_cache, key, result.digest, path, settings, cwd
+    )
     if refresh_stat:
         result_cache.refresh(key, info.st_size, info.st_mtime_ns)
     if not complete:  # outside this shard: only its summaries count, not its findings
@@ -258,15 +259,18 @@ def _cached_result(
 
 
 def _cached_summaries(
-    result_cache: ResultCache, key: str, file_digest: str, job: tuple[str, Settings, Path]
+    result_cache: ResultCache,
+    key: str,
+    content_digest: str,
+    path: str,
+    settings: Settings,
+    cwd: Path,
 ) -> dict[str, Any]:
     """A cached file's cross-file summaries: from the cache, or computed again from the file
-    (``job``: its path, the settings, the cwd) if the cache lost them meanwhile (a concurrent
-    run with other settings replaced the row)."""
-    summaries = result_cache.summaries(key, file_digest)
+    if the cache lost them meanwhile (a concurrent run with other settings replaced the row)."""
+    summaries = result_cache.summaries(key, content_digest)
     if summaries is not None:
         return summaries
-    path, settings, cwd = job
     return lint_path(path, settings, cwd, complete=False).summaries
 
 
