@@ -18,6 +18,10 @@ says ``family: <family>``. A family module provides:
     load large read-only data (dictionaries, models) in the parent process before worker
     processes fork, so each worker shares it instead of loading it again.
 
+A family module imports its heavy parts (other modules, compiled expressions, data) in the
+functions that use them: a run whose results all come from the cache imports every active
+family module to ask for the hooks above, and should pay for nothing else.
+
 Checks may emit findings for rules that are not selected; the engine filters them, but
 ``ctx.enabled(rule_id)`` lets a check skip work nobody asked for.
 """

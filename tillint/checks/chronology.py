@@ -6,31 +6,32 @@ reorder them (``chronology_order``), CH002 an entry heading without a date in a 
 entries are dated, CH003 a date that does not exist or is not written in an accepted format,
 CH004 a date after today, and CH005 a front matter ``date`` that disagrees with the date in the
 file name or in the ``path``/``slug`` (``chronology_front_matter``).
+
+The parts are imported when a document is checked, not with this module (see
+``tillint.checks``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from tillint.checks import CheckContext
-from tillint.checks.chronology_dates import FORMATS, WrittenDate
-from tillint.checks.chronology_entries import (
-    Chronicle,
-    ChronologyOptions,
-    DateMarker,
-    chronology_options,
-    find_chronicle,
-)
-from tillint.checks.chronology_front_matter import front_matter_findings
-from tillint.checks.chronology_order import order_findings
-from tillint.document import Document
-from tillint.finding import Finding
+if TYPE_CHECKING:
+    from tillint.checks import CheckContext
+    from tillint.checks.chronology_dates import WrittenDate
+    from tillint.checks.chronology_entries import Chronicle, ChronologyOptions, DateMarker
+    from tillint.document import Document
+    from tillint.finding import Finding
 
 _ENTRY_RULES = ("CH001", "CH002", "CH003", "CH004")
 
 
 def check(doc: Document, ctx: CheckContext) -> Iterator[Finding]:
     """CH001-CH005 over one document."""
+    from tillint.checks.chronology_entries import chronology_options, find_chronicle
+    from tillint.checks.chronology_front_matter import front_matter_findings
+    from tillint.checks.chronology_order import order_findings
+
     options = chronology_options(ctx.options)
     if ctx.enabled("CH005"):
         yield from front_matter_findings(doc)
@@ -86,6 +87,8 @@ def _zero_padding_expected(markers: list[DateMarker], setting: str) -> bool:
 
 
 def _date_problem(written: WrittenDate, options: ChronologyOptions, pad: bool) -> str:
+    from tillint.checks.chronology_dates import FORMATS
+
     accepted = [f"`{name}`" for name in FORMATS if name in options.date_formats]
     if written.format not in options.date_formats:
         return f"{written.text} is not written in an accepted date format: {', '.join(accepted)}"

@@ -5,18 +5,22 @@ nothing else is reported. Mojibake (EN001) is searched line by line, only on lin
 precheck lets through, so clean text costs one regular-expression scan. Lossy repairs rank
 their candidates with a language model (``ranker`` option); a character whose best candidate
 was not clearly ahead (``uncertainty_margin``) is reported as EN005 for a person to review.
+The ``tillint.mojibake`` package is imported when a document is checked, not with this module
+(see ``tillint.checks``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from tillint.checks import CheckContext
-from tillint.document import Document
 from tillint.finding import Finding, Span
-from tillint.mojibake.detect import may_hold_mojibake
-from tillint.mojibake.repair import Restoration, restore_line
+
+if TYPE_CHECKING:
+    from tillint.checks import CheckContext
+    from tillint.document import Document
+    from tillint.mojibake.repair import Restoration
 
 MESSAGE_PREVIEW = 60
 CANDIDATES_SHOWN = 3
@@ -75,6 +79,9 @@ def _invalid_encoding(doc: Document) -> Finding:
 
 def _restorations(doc: Document, ranker: str) -> Iterator[tuple[int, list[Restoration]]]:
     """(line, restorations) for every line with mojibake, in order."""
+    from tillint.mojibake.detect import may_hold_mojibake
+    from tillint.mojibake.repair import restore_line
+
     if not may_hold_mojibake(doc.text):
         return
     for line in range(1, doc.line_count + 1):

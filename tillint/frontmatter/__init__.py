@@ -6,3 +6,6 @@ scalars into data the way YAML 1.2 does and notes what YAML 1.1 readers would ma
 ``schema`` loads, selects and applies JSON Schemas (the presets live in ``tillint/schemas``).
 The rules themselves are in ``tillint/checks/frontmatter.py``.
 """
+
+# The schemas shipped in ``tillint/schemas``, by name (``schema = "hugo"``).
+PRESETS = ("astro-blog", "hugo", "jekyll", "lumen")

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from tillint.frontmatter import PRESETS
 from tillint.frontmatter.values import Path as DataPath
 
 if TYPE_CHECKING:
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
     from jsonschema.protocols import Validator
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "schemas"
-PRESETS = ("astro-blog", "hugo", "jekyll", "lumen")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TYPE_NAMES = {
     "string": "a string",
