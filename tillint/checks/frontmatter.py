@@ -23,7 +23,14 @@ if TYPE_CHECKING:
 
 
 def check(doc: Document, ctx: CheckContext) -> Iterator[Finding]:
-    """FM001-FM006 over one document (FM007 is the cross-file ``check_corpus``)."""
+    """FM001-FM006 over one document (FM007 is the cross-file ``check_corpus``).
+
+    A document that does not open with ``---`` has no front matter, closed or not, and only
+    a configured schema (FM001) has something to say about it: without one it costs nothing.
+    """
+    options = ctx.options
+    if not doc.text.startswith("---") and not (options.get("schema") or options.get("schemas")):
+        return iter(())
     from tillint.checks.frontmatter_document import document_findings
 
     return document_findings(doc, ctx)
