@@ -77,4 +77,4 @@ def test_an_unwritable_cache_directory_only_costs_speed(
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     assert _load() == load_catalog()
     assert blocker.read_text(encoding="utf-8") == ""
-    assert not list(tmp_path.glob("**/.catalog.*.tmp"))
+    assert not list(tmp_path.glob("**/.catalog*.tmp"))

@@ -7,28 +7,20 @@ In a source checkout the files live in ``rules/``; in a wheel they are shipped a
 ``tillint/_rules/``.
 
 Every run needs the catalogue, and reading 38 YAML files (and importing PyYAML to do it) is a
-tenth of a run whose results all come from the cache. So, as Python keeps compiled modules in
-``__pycache__``, the parsed catalogue is kept in the user's cache directory
-(``$XDG_CACHE_HOME/tillint``, ``~/.cache/tillint`` or ``%LOCALAPPDATA%\\tillint``), one file per
-rules directory, stamped with tillint's version and each rule file's name, size and
-modification time: a changed rule file, or a changed ``catalog.py``, means the YAML is read
-again. A cache directory that cannot be read or written only costs that speed.
+tenth of a run whose results all come from the cache: the parsed catalogue is kept between runs
+(``tillint.derived``) and read again when a rule file or this module changes.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import pickle
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from tillint import __version__
+from tillint.derived import derived
 from tillint.errors import UsageError
 from tillint.finding import SEVERITIES
 
@@ -186,16 +178,10 @@ def parse_rule(data: dict[str, Any], where: str) -> Rule:
 
 @cache
 def load_catalog() -> dict[str, Rule]:
-    """Every rule, by id, in id order: from the compiled catalogue while it is current."""
+    """Every rule, by id, in id order (kept between runs while no rule file changes)."""
     directory = rules_dir()
-    stamp = _catalog_stamp(directory)
-    compiled = _compiled_path(directory)
-    rules = _read_compiled(compiled, stamp) if compiled is not None else None
-    if rules is None:
-        rules = read_rule_files(directory)
-        if compiled is not None:
-            _write_compiled(compiled, stamp, rules)
-    return rules
+    sources = [*sorted(str(path) for path in directory.glob("*.yaml")), __file__]
+    return derived("catalog", sources, lambda: read_rule_files(directory))
 
 
 def read_rule_files(directory: Path) -> dict[str, Rule]:
@@ -212,54 +198,6 @@ def read_rule_files(directory: Path) -> dict[str, Rule]:
             raise UsageError(f"{path.name}: file name does not match rule id {rule.id}")
         rules[rule.id] = rule
     return rules
-
-
-def _catalog_stamp(directory: Path) -> tuple[Any, ...]:
-    """What the compiled catalogue must have been made from: tillint's version, this module
-    and every rule file, each as (name, size, modification time)."""
-    files = [(e.name, e.stat()) for e in os.scandir(directory) if e.name.endswith(".yaml")]
-    own = os.stat(__file__)
-    return (
-        __version__,
-        (own.st_size, own.st_mtime_ns),
-        tuple(sorted((name, info.st_size, info.st_mtime_ns) for name, info in files)),
-    )
-
-
-def _compiled_path(directory: Path) -> Path | None:
-    """The compiled catalogue's file for this rules directory, None without a cache directory."""
-    if os.name == "nt":
-        base = os.environ.get("LOCALAPPDATA")
-    else:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
-    if not base or base.startswith("~"):
-        return None
-    name = hashlib.blake2b(str(directory.resolve()).encode(), digest_size=8).hexdigest()
-    return Path(base) / "tillint" / f"catalog-{name}.pickle"
-
-
-def _read_compiled(path: Path, stamp: tuple[Any, ...]) -> dict[str, Rule] | None:
-    try:
-        with open(path, "rb") as handle:
-            found_stamp, rules = pickle.load(handle)
-    except Exception:  # missing, unreadable or damaged: read the YAML instead
-        return None
-    return rules if found_stamp == stamp and isinstance(rules, dict) else None
-
-
-def _write_compiled(path: Path, stamp: tuple[Any, ...], rules: dict[str, Rule]) -> None:
-    """Write the compiled catalogue atomically (a concurrent run reads the old file or this)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=".catalog.", suffix=".tmp", dir=path.parent)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump((stamp, rules), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-    except Exception:  # never leave the temporary file behind
-        Path(temporary).unlink(missing_ok=True)
 
 
 @cache
