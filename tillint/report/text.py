@@ -51,7 +51,8 @@ def _source_window(finding: Finding) -> tuple[str, str]:
     end = s.end_column - 1 if s.end_line == s.line else len(line)
     end = max(end, start + 1)
     left, right = 0, len(line)
-    widths = [_width(ch) for ch in line]
+    plain = line.isascii() and line.isprintable()  # one column per character (not a tab)
+    widths = [1] * len(line) if plain else [_width(ch) for ch in line]
     if sum(widths) > MAX_SOURCE_WIDTH:
         left, used = start, 0
         while left > 0 and used + widths[left - 1] <= MAX_SOURCE_WIDTH // 3:
@@ -62,7 +63,7 @@ def _source_window(finding: Finding) -> tuple[str, str]:
             used += widths[right]
             right += 1
         end = min(end, max(right, start + 1))
-    shown = "".join(_render_char(ch) for ch in line[left:right])
+    shown = line[left:right] if plain else "".join(_render_char(ch) for ch in line[left:right])
     prefix = "…" if left > 0 else ""
     suffix = "…" if right < len(line) else ""
     pad = sum(widths[left:start]) + len(prefix)
