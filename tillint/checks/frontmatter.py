@@ -70,10 +70,12 @@ class RouteUse:
 
 def summarize(doc: Document, ctx: CheckContext) -> tuple[RouteUse, ...]:
     """The document's route values (top-level ``route_keys`` with a string value)."""
+    if doc.front_matter is None or not ctx.enabled("FM007"):
+        return ()
     from tillint.checks.frontmatter_document import Locator, parse
     from tillint.frontmatter.tree import Mapping, Scalar
 
-    parsed = parse(doc) if ctx.enabled("FM007") else None
+    parsed = parse(doc)
     if parsed is None or not isinstance(parsed.root, Mapping):
         return ()
     located = Locator(doc, parsed.block)
