@@ -79,6 +79,8 @@ def _invalid_encoding(doc: Document) -> Finding:
 
 def _restorations(doc: Document, ranker: str) -> Iterator[tuple[int, list[Restoration]]]:
     """(line, restorations) for every line with mojibake, in order."""
+    if doc.text.isascii():  # mojibake is made of non-ASCII characters
+        return
     from tillint.mojibake.detect import may_hold_mojibake
     from tillint.mojibake.repair import restore_line
 
