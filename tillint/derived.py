@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -78,6 +77,8 @@ def _read(path: Path, stamp: tuple[Any, ...]) -> tuple[Any] | None:
 
 def _write(path: Path, stamp: tuple[Any, ...], value: Any) -> None:
     """Write atomically: a concurrent run reads the old file or this one, never a part."""
+    import tempfile  # only a run that derives something writes
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)

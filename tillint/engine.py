@@ -55,7 +55,6 @@ from tillint.discover import PathNames, SkippedPath, display_path, find_files, r
 from tillint.document import Document
 from tillint.errors import UsageError
 from tillint.finding import Finding, Span
-from tillint.fix import FileChangedError, applicable_fixes, apply_fixes, write_atomically
 from tillint.limits import FILE_TOO_LARGE, TooLarge, max_file_size, read_capped
 from tillint.suppress import Suppressions, parse_suppressions
 
@@ -458,6 +457,8 @@ def fix_files(
 
     Ctrl-C raises ``RunInterrupted`` with the fixes written so far.
     """
+    from tillint.fix import FileChangedError, applicable_fixes, apply_fixes, write_atomically
+
     by_path: dict[str, list[Finding]] = {}
     for finding in checked.findings:
         by_path.setdefault(finding.path, []).append(finding)
