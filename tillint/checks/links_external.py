@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from tillint.checks.links import LinkSummary, anchor_found, split_fragment
+from tillint.checks.links_document import LinkSummary, anchor_found, split_fragment
 from tillint.checks.links_extract import Link
 from tillint.checks.links_options import LinkOptions
 from tillint.finding import Edit, Finding, Fix

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from tillint.checks.links import LinkSummary, anchor_found, link_kind, split_fragment
+from tillint.checks.links_document import LinkSummary, anchor_found, link_kind, split_fragment
 from tillint.checks.links_extract import Link, extract_anchors
 from tillint.checks.links_options import LinkOptions
 from tillint.document import Document
