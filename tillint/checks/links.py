@@ -12,13 +12,14 @@ are, so the code doing the work is imported by the hooks when they are first cal
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from tillint.checks import CheckContext
     from tillint.checks.links_document import LinkSummary
+    from tillint.checks.links_options import LinkOptions
     from tillint.config import Settings
     from tillint.document import Document
     from tillint.finding import Finding
@@ -43,26 +44,30 @@ def corpus_cacheable(settings: Settings) -> bool:
     return settings.offline
 
 
-def check_corpus(summaries: Mapping[str, Any], ctx: CheckContext) -> Iterable[Finding]:
+def check_corpus(summaries: Mapping[str, LinkSummary], ctx: CheckContext) -> Iterable[Finding]:
     """LK003/LK004 across files and, unless ``--offline``, the external URL rules.
 
     A reference definition used several times is reported once, at its destination.
     """
-    from tillint.checks.links_document import LinkSummary, link_kind
     from tillint.checks.links_local import check_local_links
     from tillint.checks.links_options import link_options
 
     options = link_options(ctx)
-    typed = [s for s in summaries.values() if isinstance(s, LinkSummary)]
-    findings = list(dict.fromkeys(check_local_links(typed, options, ctx.probe)))
-    externals = [
-        (summary, link)
-        for summary in typed
-        for link in summary.links
-        if link_kind(link.target) == "external"
-    ]
-    if externals and not ctx.offline:
-        from tillint.checks.links_external import check_external_links
-
-        findings.extend(check_external_links(externals, options, ctx.settings.cache_dir))
+    findings = list(dict.fromkeys(check_local_links(summaries, options, ctx.probe)))
+    if not ctx.offline:
+        findings.extend(_external_findings(summaries, options, ctx))
     return list(dict.fromkeys(findings))
+
+
+def _external_findings(
+    summaries: Mapping[str, LinkSummary], options: LinkOptions, ctx: CheckContext
+) -> list[Finding]:
+    from tillint.checks.links_document import record_link
+    from tillint.checks.links_external import check_external_links
+
+    uses = [
+        (shown, record_link(record))
+        for shown, (_, _, external, _, _) in summaries.items()
+        for record in external
+    ]
+    return check_external_links(uses, options, ctx.settings.cache_dir) if uses else []

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import weakref
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator
 from urllib.parse import unquote, urlsplit
 
 from tillint.checks import CheckContext
@@ -20,7 +20,7 @@ from tillint.checks.links_extract import (
 )
 from tillint.checks.links_options import LinkOptions, link_options
 from tillint.document import Document
-from tillint.finding import Finding
+from tillint.finding import Finding, Span
 
 _BAD_HOST_CHARACTER = re.compile(r"[\s%<>\"{}|\\^`\[\]]")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
@@ -31,15 +31,41 @@ _extracted: weakref.WeakKeyDictionary[Document, list[Link]] = weakref.WeakKeyDic
 _anchors: weakref.WeakKeyDictionary[Document, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
-@dataclass(frozen=True)
-class LinkSummary:
-    """What the corpus checks need from one document."""
+# A link as a summary holds it, in plain values: whenever one document changed, every
+# document's summary is unpickled again, and tuples of strings and numbers unpickle many times
+# faster than dataclasses. (target, kind, start, end, exact, line, column, end_line, end_column,
+# source_line): ``Link``'s fields, its span flattened (see ``link_record``, ``record_link``).
+LinkRecord = tuple[str, str, int, int, bool, int, int, int, int, str]
 
-    display_path: str
-    file: str  # absolute path of the document
-    links: tuple[Link, ...]  # local links to other files or routes, and external URLs
-    anchors: frozenset[str]
-    routes: tuple[str, ...]  # front matter route values (``path``, ``slug``)
+# What the cross-file checks need from one document, in plain tuples too: (the document's
+# absolute normalized path, its local links to files, images and routes, its external links,
+# its anchors sorted, its front matter route values (``path``, ``slug``)). Its display path is
+# its key in the summaries ``check_corpus`` gets.
+LinkSummary = tuple[
+    str, tuple[LinkRecord, ...], tuple[LinkRecord, ...], tuple[str, ...], tuple[str, ...]
+]
+
+
+def link_record(link: Link) -> LinkRecord:
+    span = link.span
+    return (
+        link.target,
+        link.kind,
+        link.start,
+        link.end,
+        link.exact,
+        span.line,
+        span.column,
+        span.end_line,
+        span.end_column,
+        link.source_line,
+    )
+
+
+def record_link(record: LinkRecord) -> Link:
+    target, kind, start, end, exact, line, column, end_line, end_column, source_line = record
+    span = Span(line, column, end_line, end_column)
+    return Link(target, start, end, span, source_line, exact, kind)
 
 
 def link_kind(target: str) -> str:
@@ -60,7 +86,7 @@ def split_fragment(target: str) -> tuple[str, str]:
     return base, unquote(fragment)
 
 
-def anchor_found(fragment: str, anchors: frozenset[str]) -> bool:
+def anchor_found(fragment: str, anchors: Collection[str]) -> bool:
     """Whether ``#fragment`` lands somewhere: exact, case-insensitive, ``top`` or an SPA route."""
     if not fragment or fragment.startswith(_NOT_AN_ID) or fragment.lower() == "top":
         return True
@@ -139,17 +165,17 @@ def _local_findings(doc: Document, options: LinkOptions) -> Iterator[Finding]:
 def document_summary(doc: Document, ctx: CheckContext) -> LinkSummary:
     """The document's cross-file links, anchors and routes (see ``LinkSummary``)."""
     options = link_options(ctx)
-    links: list[Link] = []
+    by_kind: dict[str, list[LinkRecord]] = {"local": [], "external": []}
     if not options.excluded_file(doc.display_path):
         for link in links_of(doc, options):
-            kind = link_kind(link.target)
-            if kind in ("local", "external") and not malformed_reason(link.target, options.schemes):
-                links.append(link)
+            records = by_kind.get(link_kind(link.target))
+            if records is not None and not malformed_reason(link.target, options.schemes):
+                records.append(link_record(link))
     routes = tuple(value for value, _, _ in front_matter_values(doc, options.route_keys))
-    return LinkSummary(
-        display_path=doc.display_path,
-        file=str(doc.path.absolute()),
-        links=tuple(links),
-        anchors=anchors_of(doc, options),
-        routes=routes,
+    return (
+        os.path.abspath(doc.path),
+        tuple(by_kind["local"]),
+        tuple(by_kind["external"]),
+        tuple(sorted(anchors_of(doc, options))),
+        routes,
     )
