@@ -41,16 +41,19 @@ def _route_key(value: str) -> str:
 
 
 class _Corpus:
-    """Lookups over every summary: anchors by document file, documents by route and by slug."""
+    """Lookups over every summary (anchors by document file, documents by route and by slug)
+    and over the paths links lead to, each probed once."""
 
     def __init__(
         self, summaries: Mapping[str, LinkSummary], options: LinkOptions, probe: Probe
     ) -> None:
         self.options = options
         self.probe = probe
-        self.root = options.root.absolute()
+        self.root = str(options.root.absolute())
         self.anchors_by_file = {file: anchors for file, _, _, anchors, _ in summaries.values()}
         self.verdicts: dict[tuple[str, str, str], tuple[str, str] | None] = {}
+        self.kinds: dict[str, str] = {}
+        self.outside_anchors: dict[str, Collection[str] | None] = {}
         self.by_route: dict[str, Routed] = {}
         self.by_slug: dict[str, Routed] = {}
         for shown, (_, _, _, anchors, routes) in summaries.items():
@@ -67,15 +70,28 @@ class _Corpus:
         return found
 
     def anchors_of(self, file: str) -> Collection[str] | None:
+        """The anchors of a Markdown file: a document's from its summary, another file's read
+        from it (None when it cannot be read), that file's size and time recorded as a probe."""
         anchors = self.anchors_by_file.get(file)
         if anchors is not None:
             return anchors
-        state = self.probe(file, content=True)
-        return _anchors_of_file(file, self.options.anchor_style, state)
+        if file not in self.outside_anchors:
+            state = self.probe(file, content=True)
+            style = self.options.anchor_style
+            self.outside_anchors[file] = _anchors_of_file(file, style, state)
+        return self.outside_anchors[file]
 
     def kind_of(self, file: str) -> str:
-        """ "dir", "file" or "missing", recorded as a probe (the findings depend on it)."""
-        return str(self.probe(file))  # without ``content``, a probe sees one of these words
+        """ "dir", "file" or "missing". A document of the run is a file, and the findings are
+        reused only for the same documents (the cache key holds every document's path), so it
+        is not probed; any other path is, once (the findings depend on it)."""
+        if file in self.anchors_by_file:
+            return "file"
+        kind = self.kinds.get(file)
+        if kind is None:
+            # Without ``content``, a probe sees one of these words.
+            kind = self.kinds[file] = str(self.probe(file))
+        return kind
 
     def shown(self, file: str) -> str:
         """A path for messages: relative to the root when inside it (the same on any machine)."""
@@ -109,25 +125,27 @@ def _strip_query(target: str) -> str:
     return target.split("?", 1)[0]
 
 
-def _check_one(corpus: _Corpus, shown: str, file: str, record: LinkRecord) -> Finding | None:
-    """The finding for one local link; the same target from the same file is resolved once."""
+def _check_one(corpus: _Corpus, shown: str, directory: str, record: LinkRecord) -> Finding | None:
+    """The finding for one local link; the same target from the same directory is resolved
+    once."""
     target, kind = record[0], record[1]
-    key = (file, target, kind)
+    key = (directory, target, kind)
     if key not in corpus.verdicts:
-        corpus.verdicts[key] = _verdict(corpus, file, target, kind)
+        corpus.verdicts[key] = _verdict(corpus, directory, target, kind)
     verdict = corpus.verdicts[key]
     return _finding(shown, record, *verdict) if verdict is not None else None
 
 
-def _verdict(corpus: _Corpus, document: str, target: str, kind: str) -> tuple[str, str] | None:
-    """(rule, message) for a local link of ``document``, or None when it is fine."""
+def _verdict(corpus: _Corpus, directory: str, target: str, kind: str) -> tuple[str, str] | None:
+    """(rule, message) for a local link of a document in ``directory``, or None when it is
+    fine."""
     base, fragment = split_fragment(target)
     path = unquote(_strip_query(base))
     if not path:
         return None
     rooted = path.startswith("/")
-    start = corpus.root if rooted else Path(document).parent
-    file = os.path.normpath(start / path.lstrip("/"))
+    start = corpus.root if rooted else directory
+    file = os.path.normpath(os.path.join(start, path.lstrip("/")))
     found = corpus.kind_of(file)
     if found == "dir":
         return None
@@ -160,12 +178,15 @@ def check_local_links(
     """LK003 and LK004 for every link to a local file, image or route, given every document's
     summary by display path.
 
-    ``probe`` records every path looked at, so that the findings can be reused while those
-    paths and the documents stay the same.
+    ``probe`` records every path looked at but the documents, so that the findings can be
+    reused while those paths and the documents stay the same.
     """
     corpus = _Corpus(summaries, options, probe)
     for shown, (file, local, _, _, _) in summaries.items():
+        if not local:
+            continue
+        directory = os.path.dirname(file)
         for record in local:
-            finding = _check_one(corpus, shown, file, record)
+            finding = _check_one(corpus, shown, directory, record)
             if finding is not None:
                 yield finding
