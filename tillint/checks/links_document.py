@@ -1,5 +1,6 @@
 """One document's links: what they are (``link_kind``), malformed links (LK007), same-file
-``#fragments`` (LK004), and the summary the cross-file checks get (``summarize``).
+``#fragments`` (LK004), and the summary the cross-file checks get (``document_summary``, in
+plain tuples: see ``LinkSummary``).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ LinkSummary = tuple[
 
 
 def link_record(link: Link) -> LinkRecord:
+    """The link as a summary holds it."""
     span = link.span
     return (
         link.target,
@@ -63,6 +65,7 @@ def link_record(link: Link) -> LinkRecord:
 
 
 def record_link(record: LinkRecord) -> Link:
+    """The link a summary's record stands for (built only where a finding needs it)."""
     target, kind, start, end, exact, line, column, end_line, end_column, source_line = record
     span = Span(line, column, end_line, end_column)
     return Link(target, start, end, span, source_line, exact, kind)

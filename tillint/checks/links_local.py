@@ -7,6 +7,10 @@ names no file may still be a site route declared in some document's front matter
 or ``slug``; a slug matches the route's last segment). Fragments into Markdown files are
 checked against that file's heading slugs and anchors; a Markdown file outside the checked
 set is read (at most ``MAX_TARGET_BYTES``) to learn them.
+
+Each path a link leads to is probed once (``CheckContext.probe``), so that cached findings are
+reused only while those paths look the same. The run's documents are not probed: the key of
+the cached findings holds every document's path and digest.
 """
 
 from __future__ import annotations
