@@ -173,6 +173,21 @@ def test_cached_link_findings_follow_the_files_they_point_at(in_tmp: Path) -> No
     assert rules() == [("LK003", 10)]
 
 
+def test_cached_link_findings_follow_the_documents_they_point_at(in_tmp: Path) -> None:
+    (in_tmp / "note.md").write_text("[other](other.md) and [top](/top.md)\n", encoding="utf-8")
+
+    def rules() -> list[tuple[str, int]]:
+        findings = _json("--offline", "--select", "LK", ".")
+        return [(str(f["rule"]), int(str(f["column"]))) for f in findings]
+
+    assert rules() == [("LK003", 9), ("LK003", 29)]
+    (in_tmp / "other.md").write_text("# Other\n", encoding="utf-8")
+    (in_tmp / "top.md").write_text("# Top\n", encoding="utf-8")
+    assert rules() == []  # the targets are documents now: not probed, yet not stale
+    (in_tmp / "other.md").unlink()
+    assert rules() == [("LK003", 9)]
+
+
 def test_summaries_lost_to_a_concurrent_run_are_computed_again(in_tmp: Path) -> None:
     (in_tmp / "a.md").write_text("[b](b.md#missing)\n", encoding="utf-8")
     (in_tmp / "b.md").write_text("# Title\n", encoding="utf-8")

@@ -1,166 +1,42 @@
 """Link rules (LK): dead links, missing files and anchors, redirects, blocked and bad URLs.
 
-Per document (``check``): malformed links (LK007) and same-file ``#fragments`` (LK004).
-Across documents (``check_corpus`` over ``summarize``'s small summaries): local files, images
-and site routes (LK003), anchors in other Markdown files (LK004), and, unless offline, every
-unique external URL probed once (LK001, LK002, LK004, LK005, LK006; see ``links_external``).
+Per document (``check``): malformed links (LK007) and same-file ``#fragments`` (LK004), see
+``links_document``. Across documents (``check_corpus`` over ``summarize``'s small summaries):
+local files, images and site routes (LK003) and anchors in other Markdown files (LK004), see
+``links_local``, and, unless offline, every unique external URL probed once (LK001, LK002,
+LK004, LK005, LK006), see ``links_external``.
+
+This module holds only the family's hooks: a warm run imports it to learn which hooks there
+are, so the code doing the work is imported by the hooks when they are first called.
 """
 
 from __future__ import annotations
 
-import re
-import weakref
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urlsplit
-
-from tillint.checks import CheckContext
-from tillint.checks.links_extract import (
-    GITHUB_ID_PREFIX,
-    Link,
-    extract_anchors,
-    extract_links,
-    front_matter_values,
-)
-from tillint.checks.links_options import LinkOptions, link_options
-from tillint.document import Document
-from tillint.finding import Finding
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from tillint.checks import CheckContext
+    from tillint.checks.links_document import LinkSummary
+    from tillint.checks.links_options import LinkOptions
     from tillint.config import Settings
-
-_BAD_HOST_CHARACTER = re.compile(r"[\s%<>\"{}|\\^`\[\]]")
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
-# Fragments that are not element ids: SPA routes (#/x, #!x) and text fragments (#:~:text=).
-_NOT_AN_ID = ("/", "!", ":~:")
-# check() and summarize() see the same Document: extract its links and anchors once.
-_extracted: weakref.WeakKeyDictionary[Document, list[Link]] = weakref.WeakKeyDictionary()
-_anchors: weakref.WeakKeyDictionary[Document, frozenset[str]] = weakref.WeakKeyDictionary()
-
-
-@dataclass(frozen=True)
-class LinkSummary:
-    """What the corpus checks need from one document."""
-
-    display_path: str
-    file: str  # absolute path of the document
-    links: tuple[Link, ...]  # local links to other files or routes, and external URLs
-    anchors: frozenset[str]
-    routes: tuple[str, ...]  # front matter route values (``path``, ``slug``)
-
-
-def link_kind(target: str) -> str:
-    """``fragment``, ``external`` (http/https), ``scheme`` (any other scheme) or ``local``."""
-    if target.startswith("#"):
-        return "fragment"
-    if target.startswith("//"):
-        return "external"
-    scheme = _SCHEME.match(target)
-    if scheme is None:
-        return "local"
-    return "external" if scheme.group(1).lower() in ("http", "https") else "scheme"
-
-
-def split_fragment(target: str) -> tuple[str, str]:
-    """(target without fragment, decoded fragment)."""
-    base, _, fragment = target.partition("#")
-    return base, unquote(fragment)
-
-
-def anchor_found(fragment: str, anchors: frozenset[str]) -> bool:
-    """Whether ``#fragment`` lands somewhere: exact, case-insensitive, ``top`` or an SPA route."""
-    if not fragment or fragment.startswith(_NOT_AN_ID) or fragment.lower() == "top":
-        return True
-    wanted = fragment.removeprefix(GITHUB_ID_PREFIX)
-    return wanted in anchors or wanted.casefold() in {a.casefold() for a in anchors}
-
-
-def links_of(doc: Document, options: LinkOptions) -> list[Link]:
-    """The document's links (extracted once per document), minus excluded targets."""
-    links = _extracted.get(doc)
-    if links is None:
-        links = extract_links(doc, options.front_matter_url_keys)
-        _extracted[doc] = links
-    return [link for link in links if not options.excluded_target(link.target)]
-
-
-def anchors_of(doc: Document, options: LinkOptions) -> frozenset[str]:
-    """The document's anchors (extracted once per document)."""
-    anchors = _anchors.get(doc)
-    if anchors is None:
-        anchors = _anchors[doc] = extract_anchors(doc, options.anchor_style)
-    return anchors
-
-
-def malformed_reason(target: str, schemes: frozenset[str], written: str = "") -> str | None:
-    """Why a link target cannot work, or None. ``written``: the target as the author wrote it."""
-    written = written or target
-    if not target.strip():
-        return "empty link target"
-    kind = link_kind(target)
-    if kind == "scheme":
-        scheme = target.split(":", 1)[0]
-        if scheme.lower() not in schemes:
-            return f"unknown scheme `{scheme}:` in `{written}`"
-        return None
-    if kind != "external":
-        return None
-    try:
-        parts = urlsplit(target if not target.startswith("//") else "https:" + target)
-        port = parts.port
-    except ValueError as exc:
-        return f"bad URL `{written}`: {exc}"
-    if not parts.hostname or (port is not None and port == 0):
-        return f"bad URL `{written}`: no host"
-    if _BAD_HOST_CHARACTER.search(parts.hostname):
-        return f"bad URL `{written}`: `{parts.hostname}` is not a host name"
-    return None
+    from tillint.document import Document
+    from tillint.finding import Finding
 
 
 def check(doc: Document, ctx: CheckContext) -> list[Finding]:
-    """LK007 (malformed links) and LK004 for same-file fragments of one document.
+    """LK007 (malformed links) and LK004 for same-file fragments of one document."""
+    from tillint.checks.links_document import document_findings
 
-    A reference definition used several times is reported once, at its destination.
-    """
-    options = link_options(ctx)
-    if options.excluded_file(doc.display_path):
-        return []
-    return list(dict.fromkeys(_local_findings(doc, options)))
-
-
-def _local_findings(doc: Document, options: LinkOptions) -> Iterator[Finding]:
-    links = links_of(doc, options)
-    anchors = anchors_of(doc, options) if links else frozenset()
-    for link in links:
-        written = doc.text[link.start : link.end] if link.exact else link.target
-        reason = malformed_reason(link.target, options.schemes, written)
-        if reason is not None:
-            yield doc.finding("LK007", link.start, link.end, reason)
-        elif link_kind(link.target) == "fragment":
-            fragment = split_fragment(link.target)[1]
-            if not anchor_found(fragment, anchors):
-                message = f"no heading or anchor `#{fragment}` in this file"
-                yield doc.finding("LK004", link.start, link.end, message)
+    return document_findings(doc, ctx)
 
 
 def summarize(doc: Document, ctx: CheckContext) -> LinkSummary:
-    """The document's cross-file links, anchors and routes (see ``LinkSummary``)."""
-    options = link_options(ctx)
-    links: list[Link] = []
-    if not options.excluded_file(doc.display_path):
-        for link in links_of(doc, options):
-            kind = link_kind(link.target)
-            if kind in ("local", "external") and not malformed_reason(link.target, options.schemes):
-                links.append(link)
-    routes = tuple(value for value, _, _ in front_matter_values(doc, options.route_keys))
-    return LinkSummary(
-        display_path=doc.display_path,
-        file=str(doc.path.absolute()),
-        links=tuple(links),
-        anchors=anchors_of(doc, options),
-        routes=routes,
-    )
+    """What the cross-file checks need from one document (see ``LinkSummary``)."""
+    from tillint.checks.links_document import document_summary
+
+    return document_summary(doc, ctx)
 
 
 def corpus_cacheable(settings: Settings) -> bool:
@@ -168,24 +44,30 @@ def corpus_cacheable(settings: Settings) -> bool:
     return settings.offline
 
 
-def check_corpus(summaries: Mapping[str, Any], ctx: CheckContext) -> Iterable[Finding]:
+def check_corpus(summaries: Mapping[str, LinkSummary], ctx: CheckContext) -> Iterable[Finding]:
     """LK003/LK004 across files and, unless ``--offline``, the external URL rules.
 
     A reference definition used several times is reported once, at its destination.
     """
     from tillint.checks.links_local import check_local_links
+    from tillint.checks.links_options import link_options
 
     options = link_options(ctx)
-    typed = [s for s in summaries.values() if isinstance(s, LinkSummary)]
-    findings = list(dict.fromkeys(check_local_links(typed, options, ctx.probe)))
-    externals = [
-        (summary, link)
-        for summary in typed
-        for link in summary.links
-        if link_kind(link.target) == "external"
-    ]
-    if externals and not ctx.offline:
-        from tillint.checks.links_external import check_external_links
-
-        findings.extend(check_external_links(externals, options, ctx.settings.cache_dir))
+    findings = list(dict.fromkeys(check_local_links(summaries, options, ctx.probe)))
+    if not ctx.offline:
+        findings.extend(_external_findings(summaries, options, ctx))
     return list(dict.fromkeys(findings))
+
+
+def _external_findings(
+    summaries: Mapping[str, LinkSummary], options: LinkOptions, ctx: CheckContext
+) -> list[Finding]:
+    from tillint.checks.links_document import record_link
+    from tillint.checks.links_external import check_external_links
+
+    uses = [
+        (shown, record_link(record))
+        for shown, (_, _, external, _, _) in summaries.items()
+        for record in external
+    ]
+    return check_external_links(uses, options, ctx.settings.cache_dir) if uses else []

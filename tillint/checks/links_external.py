@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from tillint.checks.links import LinkSummary, anchor_found, split_fragment
+from tillint.checks.links_document import anchor_found, split_fragment
 from tillint.checks.links_extract import Link
 from tillint.checks.links_options import LinkOptions
 from tillint.finding import Edit, Finding, Fix
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from tillint.services.http import LinkProber, ProbeOptions, ProbeResult
     from tillint.services.link_cache import LinkCache
 
-Use = tuple[LinkSummary, Link]
+Use = tuple[str, Link]  # a link and the display path of its document
 
 
 def probe_options(options: LinkOptions) -> ProbeOptions:
@@ -128,9 +128,9 @@ def _network_down(fresh: Sequence[ProbeResult]) -> bool:
 
 
 def _finding(use: Use, rule: str, message: str, fix: Fix | None = None) -> Finding:
-    summary, link = use
+    shown, link = use
     return Finding(
-        path=summary.display_path,
+        path=shown,
         span=link.span,
         rule=rule,
         message=message,
@@ -179,7 +179,7 @@ def check_external_links(
         wanted[url] = wanted.get(url, False) or _wants_anchors(link.target, options)
     answers, fresh = _answers(wanted, options, cache_dir)
     if _network_down(fresh):
-        first = min(uses, key=lambda use: (use[0].display_path, use[1].span))
+        first = min(uses, key=lambda use: (use[0], use[1].span))
         first_failure = min(fresh, key=lambda result: result.url).detail
         message = (
             f"the network looks unreachable: none of the {len(fresh)} external URLs "

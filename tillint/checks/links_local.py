@@ -7,19 +7,29 @@ names no file may still be a site route declared in some document's front matter
 or ``slug``; a slug matches the route's last segment). Fragments into Markdown files are
 checked against that file's heading slugs and anchors; a Markdown file outside the checked
 set is read (at most ``MAX_TARGET_BYTES``) to learn them.
+
+Each path a link leads to is probed once (``CheckContext.probe``), so that cached findings are
+reused only while those paths look the same. The run's documents are not probed: the key of
+the cached findings holds every document's path and digest.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from tillint.checks.links import LinkSummary, anchor_found, link_kind, split_fragment
-from tillint.checks.links_extract import Link, extract_anchors
+from tillint.checks.links_document import (
+    LinkRecord,
+    LinkSummary,
+    anchor_found,
+    record_link,
+    split_fragment,
+)
+from tillint.checks.links_extract import extract_anchors
 from tillint.checks.links_options import LinkOptions
 from tillint.document import Document
 from tillint.finding import Finding
@@ -27,6 +37,7 @@ from tillint.finding import Finding
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 Probe = Callable[..., Any]  # CheckContext.probe: (path, *, content=False) -> path_state
 MAX_TARGET_BYTES = 5 * 1024 * 1024
+Routed = tuple[str, tuple[str, ...]]  # the display path and anchors of a document with a route
 
 
 def _route_key(value: str) -> str:
@@ -34,41 +45,57 @@ def _route_key(value: str) -> str:
 
 
 class _Corpus:
-    """Lookups over every summary: documents by file, by route and by slug."""
+    """Lookups over every summary (anchors by document file, documents by route and by slug)
+    and over the paths links lead to, each probed once."""
 
     def __init__(
-        self, summaries: Sequence[LinkSummary], options: LinkOptions, probe: Probe
+        self, summaries: Mapping[str, LinkSummary], options: LinkOptions, probe: Probe
     ) -> None:
         self.options = options
         self.probe = probe
-        self.root = options.root.absolute()
-        self.by_file = {os.path.normpath(s.file): s for s in summaries}
+        self.root = str(options.root.absolute())
+        self.anchors_by_file = {file: anchors for file, _, _, anchors, _ in summaries.values()}
         self.verdicts: dict[tuple[str, str, str], tuple[str, str] | None] = {}
-        self.by_route: dict[str, LinkSummary] = {}
-        self.by_slug: dict[str, LinkSummary] = {}
-        for summary in summaries:
-            for route in summary.routes:
-                self.by_route.setdefault(_route_key(route), summary)
+        self.kinds: dict[str, str] = {}
+        self.outside_anchors: dict[str, Collection[str] | None] = {}
+        self.by_route: dict[str, Routed] = {}
+        self.by_slug: dict[str, Routed] = {}
+        for shown, (_, _, _, anchors, routes) in summaries.items():
+            for route in routes:
+                self.by_route.setdefault(_route_key(route), (shown, anchors))
                 if "/" not in route.strip().strip("/"):
-                    self.by_slug.setdefault(route.strip().strip("/"), summary)
+                    self.by_slug.setdefault(route.strip().strip("/"), (shown, anchors))
 
-    def route(self, path: str) -> LinkSummary | None:
+    def route(self, path: str) -> Routed | None:
         key = _route_key(path)
         found = self.by_route.get(key)
         if found is None and key != "/":
             found = self.by_slug.get(key.rsplit("/", 1)[-1])
         return found
 
-    def anchors_of(self, file: str) -> frozenset[str] | None:
-        summary = self.by_file.get(file)
-        if summary is not None:
-            return summary.anchors
-        state = self.probe(file, content=True)
-        return _anchors_of_file(file, self.options.anchor_style, state)
+    def anchors_of(self, file: str) -> Collection[str] | None:
+        """The anchors of a Markdown file: a document's from its summary, another file's read
+        from it (None when it cannot be read), that file's size and time recorded as a probe."""
+        anchors = self.anchors_by_file.get(file)
+        if anchors is not None:
+            return anchors
+        if file not in self.outside_anchors:
+            state = self.probe(file, content=True)
+            style = self.options.anchor_style
+            self.outside_anchors[file] = _anchors_of_file(file, style, state)
+        return self.outside_anchors[file]
 
     def kind_of(self, file: str) -> str:
-        """ "dir", "file" or "missing", recorded as a probe (the findings depend on it)."""
-        return str(self.probe(file))  # without ``content``, a probe sees one of these words
+        """ "dir", "file" or "missing". A document of the run is a file, and the findings are
+        reused only for the same documents (the cache key holds every document's path), so it
+        is not probed; any other path is, once (the findings depend on it)."""
+        if file in self.anchors_by_file:
+            return "file"
+        kind = self.kinds.get(file)
+        if kind is None:
+            # Without ``content``, a probe sees one of these words.
+            kind = self.kinds[file] = str(self.probe(file))
+        return kind
 
     def shown(self, file: str) -> str:
         """A path for messages: relative to the root when inside it (the same on any machine)."""
@@ -91,13 +118,10 @@ def _anchors_of_file(file: str, style: str, state: object) -> frozenset[str] | N
     return extract_anchors(doc, style) if not doc.decode_problem else None
 
 
-def _finding(summary: LinkSummary, link: Link, rule: str, message: str) -> Finding:
+def _finding(shown: str, record: LinkRecord, rule: str, message: str) -> Finding:
+    link = record_link(record)
     return Finding(
-        path=summary.display_path,
-        span=link.span,
-        rule=rule,
-        message=message,
-        source_line=link.source_line,
+        path=shown, span=link.span, rule=rule, message=message, source_line=link.source_line
     )
 
 
@@ -105,37 +129,41 @@ def _strip_query(target: str) -> str:
     return target.split("?", 1)[0]
 
 
-def _check_one(corpus: _Corpus, summary: LinkSummary, link: Link) -> Finding | None:
-    """The finding for one local link; the same target from the same file is resolved once."""
-    key = (summary.file, link.target, link.kind)
+def _check_one(corpus: _Corpus, shown: str, directory: str, record: LinkRecord) -> Finding | None:
+    """The finding for one local link; the same target from the same directory is resolved
+    once."""
+    target, kind = record[0], record[1]
+    key = (directory, target, kind)
     if key not in corpus.verdicts:
-        corpus.verdicts[key] = _verdict(corpus, summary, link)
+        corpus.verdicts[key] = _verdict(corpus, directory, target, kind)
     verdict = corpus.verdicts[key]
-    return _finding(summary, link, *verdict) if verdict is not None else None
+    return _finding(shown, record, *verdict) if verdict is not None else None
 
 
-def _verdict(corpus: _Corpus, summary: LinkSummary, link: Link) -> tuple[str, str] | None:
-    """(rule, message) for a local link, or None when it is fine."""
-    base, fragment = split_fragment(link.target)
+def _verdict(corpus: _Corpus, directory: str, target: str, kind: str) -> tuple[str, str] | None:
+    """(rule, message) for a local link of a document in ``directory``, or None when it is
+    fine."""
+    base, fragment = split_fragment(target)
     path = unquote(_strip_query(base))
     if not path:
         return None
     rooted = path.startswith("/")
-    start = corpus.root if rooted else Path(summary.file).parent
-    file = os.path.normpath(start / path.lstrip("/"))
-    kind = corpus.kind_of(file)
-    if kind == "dir":
+    start = corpus.root if rooted else directory
+    file = os.path.normpath(os.path.join(start, path.lstrip("/")))
+    found = corpus.kind_of(file)
+    if found == "dir":
         return None
-    if kind == "file":
+    if found == "file":
         if fragment and file.endswith(MARKDOWN_SUFFIXES):
             return _missing_anchor(corpus, fragment, file)
         return None
     routed = corpus.route(path) if rooted else None
     if routed is not None:
-        if fragment and not anchor_found(fragment, routed.anchors):
-            return "LK004", f"no heading or anchor `#{fragment}` in {routed.display_path}"
+        shown, anchors = routed
+        if fragment and not anchor_found(fragment, anchors):
+            return "LK004", f"no heading or anchor `#{fragment}` in {shown}"
         return None
-    what = "image" if link.kind == "image" else "file"
+    what = "image" if kind == "image" else "file"
     where = "under the root" if rooted else "next to this file"
     route_note = " and no document declares that route" if rooted else ""
     return "LK003", f"no such {what} `{path}` {where}{route_note}"
@@ -149,17 +177,20 @@ def _missing_anchor(corpus: _Corpus, fragment: str, file: str) -> tuple[str, str
 
 
 def check_local_links(
-    summaries: Sequence[LinkSummary], options: LinkOptions, probe: Probe
+    summaries: Mapping[str, LinkSummary], options: LinkOptions, probe: Probe
 ) -> Iterator[Finding]:
-    """LK003 and LK004 for every link to a local file, image or route.
+    """LK003 and LK004 for every link to a local file, image or route, given every document's
+    summary by display path.
 
-    ``probe`` records every path looked at, so that the findings can be reused while those
-    paths and the documents stay the same.
+    ``probe`` records every path looked at but the documents, so that the findings can be
+    reused while those paths and the documents stay the same.
     """
     corpus = _Corpus(summaries, options, probe)
-    for summary in summaries:
-        for link in summary.links:
-            if link_kind(link.target) == "local":
-                finding = _check_one(corpus, summary, link)
-                if finding is not None:
-                    yield finding
+    for shown, (file, local, _, _, _) in summaries.items():
+        if not local:
+            continue
+        directory = os.path.dirname(file)
+        for record in local:
+            finding = _check_one(corpus, shown, directory, record)
+            if finding is not None:
+                yield finding
