@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sqlite3
@@ -9,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import run_cli, write_file
 from tillint.cache import ResultCache, run_fingerprint
 from tillint.config import CliOverrides, load_settings
 from tillint.discover import find_files
-from tillint.engine import corpus_findings, fingerprint_inputs, lint_with_cache
+from tillint.engine import collector_paused, corpus_findings, fingerprint_inputs, lint_with_cache
 
 BAD = "A claim.[^1] and[^ 2]\n\n[^3]: Unused.\n"
 
@@ -205,3 +206,16 @@ def test_summaries_lost_to_a_concurrent_run_are_computed_again(in_tmp: Path) -> 
     found = corpus_findings(results, settings, in_tmp)
     reader.close()
     assert [(f.path, f.rule, f.span.column) for f in found] == [("a.md", "LK004", 5)]
+
+
+def test_the_garbage_collector_is_paused_only_while_results_are_loaded(in_tmp: Path) -> None:
+    write_file(in_tmp, "a.md", "# A\n\nSee [b](b.md).\n")
+    write_file(in_tmp, "b.md", "# B\n")
+    assert run_cli("check", "--offline", ".").exit_code == 0
+    write_file(in_tmp, "b.md", "# B changed\n")  # the cross-file summaries are read again
+    assert run_cli("check", "--offline", ".").exit_code == 0
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("a check failed")
+    assert gc.isenabled()
