@@ -14,7 +14,7 @@ Words that wordfreq knows at Zipf 1.5 or more (``caret``, ``cruft``) need eviden
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from functools import cache
 
@@ -163,15 +163,14 @@ def _lexical_evidence(
     if "'" in word or any(zipf(stem) >= STEM_ZIPF for stem in stems):
         return None
     word_zipf = zipf(word)
-    english = frequencies()
-    existing = [n for n in edits1(word) if n in english]
+    existing = frequencies().keys() & edits1(word)
     close = tuple(
         sorted(n for n in existing if zipf(n) >= word_zipf and not _is_inflection(word, n))
     )
     return tuple(sorted(stems)), close, tuple(sorted(_fallback(word, word_zipf, existing)))
 
 
-def _fallback(word: str, word_zipf: float, existing: list[str]) -> set[str]:
+def _fallback(word: str, word_zipf: float, existing: Set[str]) -> set[str]:
     """Neighbours much more frequent in English (two edits away for unknown long words)."""
     if word_zipf >= REAL_WORD_ZIPF or is_compound(word):
         return set()
