@@ -28,7 +28,9 @@ _DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.DOTALL)
 # closes; no blank line in between.
 # Bounded, so that many openers with no closer (`$1$1$1...`) stay linear.
 _INLINE_MATH = re.compile(r"\$(?=\S)(?:[^$\n\\]|\\.|\n(?![ \t]*\n)){1,2000}?(?<=\S)\$(?!\d)")
-_WEB_ADDRESS = r"\b(?:https?|ftp|file)://\S+|\bwww\.\S+"
+# ``\b(?:https?|ftp|file)://\S+|\bwww\.\S+``, each branch opening with its letter so that
+# the search skips to an ``f``, ``h`` or ``w``; the look-behinds are the ``\b``.
+_WEB_ADDRESS = r"h(?<!\wh)ttps?://\S+|f(?<!\wf)(?:tp|ile)://\S+|w(?<!\ww)ww\.\S+"
 _URL = re.compile(rf"{_WEB_ADDRESS}|[\w.+-]+@[\w-]+\.[\w.-]+")
 # Without an `@` the e-mail branch never matches; it is the costly one (it tries every letter).
 _URL_WITHOUT_EMAIL = re.compile(_WEB_ADDRESS)
