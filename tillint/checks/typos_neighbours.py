@@ -14,9 +14,10 @@ Words that wordfreq knows at Zipf 1.5 or more (``caret``, ``cruft``) need eviden
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Set
+from collections.abc import Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeAlias
 
 from tillint.checks.typos_lexicon import (
     distance_two_neighbours,
@@ -25,6 +26,16 @@ from tillint.checks.typos_lexicon import (
     zipf,
 )
 
+# An ``Evidence`` as a plain tuple of its fields, for the cache (see ``Evidence.row``).
+EvidenceRow: TypeAlias = tuple[
+    str,
+    float,
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[tuple[str, float], ...],
+]
 # A neighbour this much more frequent in English (log10 units: 2.0 = 100 times) wins.
 MUCH_MORE_FREQUENT = 2.0
 # Words at least this frequent are real words: only the document's own usage overrides them.
@@ -135,12 +146,25 @@ class Evidence:
     fallback: tuple[str, ...]  # much more frequent neighbours, for want of corpus evidence
     zipfs: tuple[tuple[str, float], ...]  # the English Zipf of every word above
 
+    def row(self) -> EvidenceRow:
+        """The fields as a plain tuple (``Evidence(*row)`` is the same evidence again)."""
+        return (
+            self.word,
+            self.zipf,
+            self.stems,
+            self.nearby,
+            self.english,
+            self.fallback,
+            self.zipfs,
+        )
 
-def evidence(word: str, nearby: tuple[str, ...]) -> Evidence | None:
+
+def evidence(word: str, nearby: Iterable[str]) -> Evidence | None:
     """The lexical evidence on a rare lowercase ``word``; None when it is no typo whatever the
     corpus says (a contraction, or a known word with a prefix or a suffix).
 
-    ``nearby``: words of the same document one edit away.
+    ``nearby``: words of the same document one edit away, sorted; read only when the word
+    may be a typo (``NearbyWords.around`` searches them then).
     """
     lexical = _lexical_evidence(word)
     if lexical is None:
@@ -220,7 +244,8 @@ def _best(words: list[str], zipfs: Mapping[str, float], uses: Mapping[str, int])
 
 
 class NearbyWords:
-    """The words of one document (collected on first use), to find those one edit away."""
+    """The lowercase words of one document (collected on first use), to find those one edit
+    away."""
 
     def __init__(self, words: Iterable[str]) -> None:
         self._source = words
@@ -242,10 +267,14 @@ class NearbyWords:
             )
         return self._found[word]
 
+    def around(self, word: str) -> Iterator[str]:
+        """``self(word)``, searched when first read."""
+        yield from self(word)
+
     def _words_by_length(self) -> dict[int, list[str]]:
         if self._by_length is None:
             self._by_length = {}
-            for other in {w for w in self._source if w.isascii() and w.isalpha()}:
+            for other in set(filter(str.isalpha, filter(str.isascii, self._source))):
                 self._by_length.setdefault(len(other), []).append(other)
         return self._by_length
 
