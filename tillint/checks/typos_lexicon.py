@@ -16,15 +16,13 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import math
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
-_ENTRY = re.compile(r"^(.*?)->(.*)$", re.MULTILINE)
 # Words of at least this length get distance-2 look-ups (among frequent words one shorter).
 _DISTANCE_TWO_MIN_LENGTH = 8
 _DISTANCE_TWO_MIN_ZIPF = 2.5
@@ -61,24 +59,18 @@ def parse_codespell(text: str) -> dict[str, Misspelling]:
 class MisspellingList(Mapping[str, Misspelling]):
     """codespell's entries by lowercase misspelling, each parsed on first use.
 
-    Only the misspellings are read up front (one regular expression over the lowercased
-    file): a run asks "is this a misspelling?" of every word, but needs the corrections of a
-    handful. The raw entries are read on the first hit, and each is parsed when asked for.
+    The file is cut into raw entries up front (one pass over its lines: the misspelling and
+    the text after ``->``): a run asks "is this a misspelling?" of every word, but needs the
+    corrections of a handful, so each entry is parsed when asked for.
     """
 
     def __init__(self, text: str) -> None:
-        self._text = text
-        # Line by line: lowering each key is faster than lowering the whole file first.
-        self._keys = frozenset(
-            line.partition("->")[0].strip(" \t").lower()
-            for line in text.split("\n")
-            if "->" in line
-        )
+        self._raw: dict[str, str] = {}
+        for line in text.split("\n"):
+            typo, arrow, rest = line.partition("->")
+            if arrow:
+                self._raw[typo.strip().lower()] = rest
         self._parsed: dict[str, Misspelling | None] = {}
-
-    @cached_property
-    def _raw(self) -> dict[str, str]:
-        return {typo.strip().lower(): rest for typo, rest in _ENTRY.findall(self._text)}
 
     def _entry(self, word: str) -> Misspelling | None:
         if word not in self._parsed:
@@ -88,10 +80,10 @@ class MisspellingList(Mapping[str, Misspelling]):
         return self._parsed[word]
 
     def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and word in self._keys and self._entry(word) is not None
+        return isinstance(word, str) and word in self._raw and self._entry(word) is not None
 
     def __getitem__(self, word: str) -> Misspelling:
-        entry = self._entry(word) if word in self._keys else None
+        entry = self._entry(word) if word in self._raw else None
         if entry is None:
             raise KeyError(word)
         return entry
