@@ -9,9 +9,9 @@ document and shared by ``check`` and ``summarize``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tillint.checks.typos import KNOWN_ZIPF
 from tillint.checks.typos_lexicon import common_words, frequencies, misspellings
@@ -57,25 +57,52 @@ def classify(doc: Document, token: Word) -> Iterator[ClassifiedWord]:
     if token.in_code:
         yield ClassifiedWord(token, token.text.lower(), identifier=True)
         return
-    text = token.text
+    yield from _placed(doc, token, token_words(token.text))
+
+
+def _placed(doc: Document, token: Word, words: Iterable[TokenWord]) -> Iterator[ClassifiedWord]:
+    """``words`` of a prose token at their offsets, unless the token's place rules it out."""
     if token.start > 0 and doc.text[token.start - 1] in _SKIP_AFTER:
         return
-    if "." in text or any(c.isdigit() for c in text) or _in_expression(doc.text, token):
+    if _in_expression(doc.text, token):
         return
-    if "_" in text:
-        yield from (ClassifiedWord(p, p.text.lower(), True) for p in identifier_parts(token))
-        return
-    offset = token.start
-    parts = _JOINERS.split(text)
+    for offset, text, lookup, identifier in words:
+        start = token.start + offset
+        yield ClassifiedWord(Word(text, start, start + len(text)), lookup, identifier)
+
+
+class TokenWord(NamedTuple):
+    """A word to look up in a prose token, by its offset in the token."""
+
+    offset: int
+    text: str
+    lookup: str
+    identifier: bool
+
+
+def token_words(token: str) -> list[TokenWord]:
+    """The words to look up in a prose token, wherever it stands (see ``classify``)."""
+    if "." in token or any(map(str.isdigit, token)):
+        return []
+    if "_" in token:
+        return _identifier_words(Word(token, 0, len(token)))
+    words, offset = [], 0
+    parts = _JOINERS.split(token)
     for part in parts:
         word = _english_part(Word(part, offset, offset + len(part)))
         offset += len(part)
         if word is None or (len(parts) > 1 and len(word.text) < 4):
             continue  # "add-ons", "and/or": short parts of joined words are not looked up
         if _CAMEL.search(word.text):
-            yield from (ClassifiedWord(p, p.text.lower(), True) for p in identifier_parts(word))
+            words.extend(_identifier_words(word))
         elif not _ACRONYM.fullmatch(word.text):
-            yield ClassifiedWord(word, word.text.lower().replace("\u2019", "'"), False)
+            lookup = word.text.lower().replace("\u2019", "'")
+            words.append(TokenWord(word.start, word.text, lookup, False))
+    return words
+
+
+def _identifier_words(word: Word) -> list[TokenWord]:
+    return [TokenWord(p.start, p.text, p.text.lower(), True) for p in identifier_parts(word)]
 
 
 def _in_expression(text: str, token: Word) -> bool:
@@ -106,32 +133,46 @@ def is_known(word: str) -> bool:
     return word in common_words() or frequencies().get(word, 0.0) >= _KNOWN_FREQUENCY
 
 
-# Tokens as written that are common English words and no known misspelling. The lexicon is
-# fixed for the process, so the verdicts hold across documents; bounded all the same.
-_common_tokens: set[str] = set()
-_MAX_COMMON_TOKENS = 200_000
+# Token as written -> its words below KNOWN_ZIPF or misspelt (none when the token itself is
+# common), and the tokens that have some. The lexicon is fixed for the process, so they hold
+# across documents; bounded all the same.
+_rare_words_of: dict[str, tuple[TokenWord, ...]] = {}
+_tokens_with_rare_words: set[str] = set()
+_MAX_TOKENS = 200_000
 
 
 def _is_uncommon(text: str, typos: Mapping[str, Any]) -> bool:
     lowered = text.lower()
-    if not is_known(lowered) or lowered in typos:
-        return True
-    if len(_common_tokens) >= _MAX_COMMON_TOKENS:
-        _common_tokens.clear()
-    _common_tokens.add(text)
-    return False
+    return not is_known(lowered) or lowered in typos
 
 
-def _uncommon_tokens(prose: Prose, typos: Mapping[str, Any]) -> list[Word]:
-    """Prose tokens in text order, then code words: those below KNOWN_ZIPF or misspelt."""
-    in_prose = _uncommon(set(prose.token_texts), typos)
-    in_code = _uncommon(set(prose.code_texts), typos)
-    return [*prose.words_among(in_prose), *prose.code_words_among(in_code)]
+def _learn(tokens: Iterable[str], typos: Mapping[str, Any]) -> None:
+    """Record the rare words of prose tokens not seen before."""
+    if len(_rare_words_of) >= _MAX_TOKENS:
+        _rare_words_of.clear()
+        _tokens_with_rare_words.clear()
+    for token in tokens:
+        rare: tuple[TokenWord, ...] = ()
+        if _is_uncommon(token, typos):
+            rare = tuple(w for w in token_words(token) if _is_uncommon(w.lookup, typos))
+        _rare_words_of[token] = rare
+        if rare:
+            _tokens_with_rare_words.add(token)
 
 
-def _uncommon(texts: set[str], typos: Mapping[str, Any]) -> set[str]:
-    # A set difference first: most tokens are common English words seen before.
-    return {text for text in texts.difference(_common_tokens) if _is_uncommon(text, typos)}
+def _rare_words(prose: Prose, typos: Mapping[str, Any]) -> list[ClassifiedWord]:
+    """Words below KNOWN_ZIPF or misspelt, in prose tokens (in text order), then in code."""
+    texts = set(prose.token_texts)
+    # Set operations first: most tokens are common English words seen before.
+    _learn(texts.difference(_rare_words_of), typos)
+    words = [
+        item
+        for token in prose.words_among(texts.intersection(_tokens_with_rare_words))
+        for item in _placed(prose.doc, token, _rare_words_of[token.text])
+    ]
+    in_code = {text for text in set(prose.code_texts) if _is_uncommon(text, typos)}
+    words.extend(ClassifiedWord(w, w.text.lower(), True) for w in prose.code_words_among(in_code))
+    return words
 
 
 _last_analysis: list[Analysis] = []
@@ -142,11 +183,5 @@ def analyse(doc: Document, ctx: CheckContext) -> Analysis:
     if _last_analysis and _last_analysis[0].doc is doc:
         return _last_analysis[0]
     prose = prose_of(doc, ctx)
-    typos = misspellings()
-    words = []
-    for token in _uncommon_tokens(prose, typos):
-        for item in classify(doc, token):
-            if not is_known(item.lookup) or item.lookup in typos:
-                words.append(item)
-    _last_analysis[:] = [Analysis(doc, prose, words)]
+    _last_analysis[:] = [Analysis(doc, prose, _rare_words(prose, misspellings()))]
     return _last_analysis[0]
