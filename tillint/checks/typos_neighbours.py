@@ -17,6 +17,7 @@ import math
 from collections.abc import Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass
 from functools import cache
+from itertools import groupby
 from typing import TypeAlias
 
 from tillint.checks.typos_lexicon import (
@@ -257,14 +258,14 @@ class NearbyWords:
         if word not in self._found:
             by_length = self._words_by_length()
             size = len(word)
-            self._found[word] = tuple(
-                sorted(
-                    other
-                    for length in (size - 1, size, size + 1)
-                    for other in by_length.get(length, ())
-                    if other != word and _same_end(word, other) and one_edit_apart(word, other)
-                )
-            )
+            candidates = [o for n in (size - 1, size, size + 1) for o in by_length.get(n, ())]
+            if size >= 3:
+                # One edit keeps the first or the last letter of a word of three letters or
+                # more (swapping the two letters of a two-letter word keeps neither).
+                first, last = word[0], word[-1]
+                candidates = [o for o in candidates if o[0] == first or o[-1] == last]
+            close = [o for o in candidates if o != word and one_edit_apart(word, o)]
+            self._found[word] = tuple(sorted(close))
         return self._found[word]
 
     def around(self, word: str) -> Iterator[str]:
@@ -273,16 +274,11 @@ class NearbyWords:
 
     def _words_by_length(self) -> dict[int, list[str]]:
         if self._by_length is None:
-            self._by_length = {}
-            for other in set(filter(str.isalpha, filter(str.isascii, self._source))):
-                self._by_length.setdefault(len(other), []).append(other)
+            words = set(filter(str.isalpha, filter(str.isascii, self._source)))
+            self._by_length = {
+                size: list(same) for size, same in groupby(sorted(words, key=len), key=len)
+            }
         return self._by_length
-
-
-def _same_end(word: str, other: str) -> bool:
-    """A quick necessary test: one edit keeps the first or the last letter of a 3+ letter word
-    (swapping the two letters of a two-letter word keeps neither)."""
-    return len(word) < 3 or word[0] == other[0] or word[-1] == other[-1]
 
 
 def one_edit_apart(word: str, other: str) -> bool:

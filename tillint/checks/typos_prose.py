@@ -147,12 +147,15 @@ class Prose:
         ]
         without_math = apply_mask(without_code, inline)
         addresses = _URL if "@" in without_math else _URL_WITHOUT_EMAIL
+        # The one pattern with no literal to skip ahead to (it tries every position): run it only
+        # when it can match.
+        references = (_REFERENCE_DEFINITION,) if "]:" in without_math else ()
         markup = [
             match.span()
             for pattern in (
                 addresses,
                 _LINK_DESTINATION,
-                _REFERENCE_DEFINITION,
+                *references,
                 _FOOTNOTE_LABEL,
                 _HTML_TAG,
                 _ENTITY,
