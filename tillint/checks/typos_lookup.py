@@ -1,9 +1,10 @@
 """The words of one document the builtin typo engine looks up (steps 1 and 2 of ``typos``).
 
-Every prose token is first judged as written, once per process: most are common English
-words, and only the rare ones (below ``KNOWN_ZIPF``, or known misspellings) are located in the
-text and split into the words to look up (``classify``). The result is computed once per
-document and shared by ``check`` and ``summarize``.
+Every prose token is judged as written, once per process: most are common English words; a
+rare one (below ``KNOWN_ZIPF``, or a known misspelling) is split into the words to look up
+(``token_words``) and its rare words are kept. Only tokens with rare words are located in the
+text, where their place may still rule them out (``classify``). The result is computed once
+per document and shared by ``check`` and ``summarize``.
 """
 
 from __future__ import annotations
