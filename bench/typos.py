@@ -30,8 +30,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tillint.checks import CheckContext
-from tillint.checks.typos import classify, prose_of
 from tillint.checks.typos_lexicon import match_case, misspellings, zipf
+from tillint.checks.typos_lookup import classify, prose_of
 from tillint.config import Settings, validate_family_options
 from tillint.document import Document
 from tillint.engine import run

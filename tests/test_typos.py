@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
+import pickle
+import re
 import shutil
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURE, run_cli
+from tests.conftest import FIXTURE, REPO, run_cli
+from tillint.checks import CheckContext
+from tillint.checks.typos import check_corpus, summarize
+from tillint.checks.typos_prose import _ASCII_LETTERS_IGNORING_CASE, Prose
+from tillint.config import Settings, validate_family_options
+from tillint.document import Document
 
 LISTED_TYPOS = [
     ("TY001", 59, 60, "traning"),
@@ -136,3 +145,42 @@ def test_default_engine_never_touches_the_network(
     monkeypatch.setattr(socket.socket, "connect", refuse)
     rows = _rows("--select", "TY", "--jobs", "1", _write(in_tmp, "Teh text.\n"))
     assert rows == [("TY001", 1, 1)]
+
+
+def test_repeated_word_quick_test_knows_every_letter_read_as_ascii() -> None:
+    others = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000)
+    assert "".join(re.findall("[A-Za-z]", others, re.IGNORECASE)) == _ASCII_LETTERS_IGNORING_CASE
+    # The dotted capital I reads as "i" ignoring case: a repeat its tokens do not show.
+    prose = Prose(Document.from_text("Say \u0130t it twice.\n"), frozenset())
+    assert [(a.text, b.text) for a, b in prose.repeated_words()] == [("\u0130t", "it")]
+
+
+def test_summaries_are_plain_data(tmp_path: Path) -> None:
+    settings = Settings(
+        root=tmp_path,
+        selected=frozenset({"TY002"}),
+        options=validate_family_options({"typos": {}}, "test"),
+    )
+    ctx = CheckContext("typos", settings)
+    doc = Document.from_text("We miximize the value.\n", "a.md")
+    summaries = {"a.md": summarize(doc, ctx)}
+    pickled = pickle.dumps(summaries)
+    assert b"tillint" not in pickled  # unpickling needs no class: no import, no constructor
+    found = [(f.path, f.span.line, f.span.column, f.message) for f in check_corpus(summaries, ctx)]
+    expected = (
+        "a.md",
+        1,
+        4,
+        "unknown word `miximize`; did you mean `minimize`, `maximize`?",
+    )
+    assert found == [expected]
+    assert list(check_corpus(pickle.loads(pickled), ctx)) == list(check_corpus(summaries, ctx))
+
+
+def test_family_module_imports_no_lexicon() -> None:
+    """A warm run imports the family only to ask what it depends on: it must import fast."""
+    code = "import sys, tillint.checks.typos; print(*sorted(sys.modules))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert [m for m in loaded if m.startswith("tillint.checks.typos_")] == []

@@ -16,15 +16,13 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import math
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
-_ENTRY = re.compile(r"^(.*?)->(.*)$", re.MULTILINE)
 # Words of at least this length get distance-2 look-ups (among frequent words one shorter).
 _DISTANCE_TWO_MIN_LENGTH = 8
 _DISTANCE_TWO_MIN_ZIPF = 2.5
@@ -61,24 +59,18 @@ def parse_codespell(text: str) -> dict[str, Misspelling]:
 class MisspellingList(Mapping[str, Misspelling]):
     """codespell's entries by lowercase misspelling, each parsed on first use.
 
-    Only the misspellings are read up front (one regular expression over the lowercased
-    file): a run asks "is this a misspelling?" of every word, but needs the corrections of a
-    handful. The raw entries are read on the first hit, and each is parsed when asked for.
+    The file is cut into raw entries up front (one pass over its lines: the misspelling and
+    the text after ``->``): a run asks "is this a misspelling?" of every word, but needs the
+    corrections of a handful, so each entry is parsed when asked for.
     """
 
     def __init__(self, text: str) -> None:
-        self._text = text
-        # Line by line: lowering each key is faster than lowering the whole file first.
-        self._keys = frozenset(
-            line.partition("->")[0].strip(" \t").lower()
-            for line in text.split("\n")
-            if "->" in line
-        )
+        self._raw: dict[str, str] = {}
+        for line in text.split("\n"):
+            typo, arrow, rest = line.partition("->")
+            if arrow:
+                self._raw[typo.strip().lower()] = rest
         self._parsed: dict[str, Misspelling | None] = {}
-
-    @cached_property
-    def _raw(self) -> dict[str, str]:
-        return {typo.strip().lower(): rest for typo, rest in _ENTRY.findall(self._text)}
 
     def _entry(self, word: str) -> Misspelling | None:
         if word not in self._parsed:
@@ -88,10 +80,10 @@ class MisspellingList(Mapping[str, Misspelling]):
         return self._parsed[word]
 
     def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and word in self._keys and self._entry(word) is not None
+        return isinstance(word, str) and word in self._raw and self._entry(word) is not None
 
     def __getitem__(self, word: str) -> Misspelling:
-        entry = self._entry(word) if word in self._keys else None
+        entry = self._entry(word) if word in self._raw else None
         if entry is None:
             raise KeyError(word)
         return entry
@@ -217,22 +209,47 @@ def distance_two_neighbours(word: str) -> set[str]:
 
     This finds a substitution plus an insertion or two insertions relative to the frequent
     word (``mocailities`` -> ``modalities``); two substitutions are not searched. The word's
-    variants with up to two deletions are probed as they are and with one letter inserted:
-    a few milliseconds a word, where indexing the deletions of every frequent word first
-    costs half a second and a corpus asks about a few dozen words.
+    variants with up to two deletions are looked up as they are, and compared with the
+    frequent words one letter longer that share their first or last three letters: a
+    fraction of a millisecond a word, where indexing the deletions of every frequent word
+    first costs half a second and a corpus asks about a few dozen words.
     """
     if len(word) < _DISTANCE_TWO_MIN_LENGTH:
         return set()
-    targets = _frequent_long_words()
     variants: set[str] = set()
     for first in deletes(word) | {word}:
         variants.update(deletes(first), (first,))
-    found = {variant for variant in variants if variant in targets}
+    found = variants & _frequent_long_words()
     for variant in variants:
-        for cut in range(len(variant) + 1):
-            head, tail = variant[:cut], variant[cut:]
-            found.update(w for w in [head + letter + tail for letter in _ALPHABET] if w in targets)
+        found.update(_frequent_insertions(variant))
     return {w for w in found if w != word and damerau_distance(word, w) <= 2}
+
+
+@cache
+def _frequent_long_words_by_ends() -> tuple[dict[tuple[int, str], list[str]], ...]:
+    """The frequent long words by length and first three letters, and by length and last three."""
+    by_head: dict[tuple[int, str], list[str]] = {}
+    by_tail: dict[tuple[int, str], list[str]] = {}
+    for word in _frequent_long_words():
+        by_head.setdefault((len(word), word[:3]), []).append(word)
+        by_tail.setdefault((len(word), word[-3:]), []).append(word)
+    return by_head, by_tail
+
+
+def _frequent_insertions(variant: str) -> Iterator[str]:
+    """Frequent long words that are ``variant`` (five letters or more) with a letter inserted.
+
+    Inserted at the fourth letter or later, the word starts with the variant's first three
+    letters; inserted before, it ends with the variant's last three.
+    """
+    by_head, by_tail = _frequent_long_words_by_ends()
+    size = len(variant) + 1
+    for longer in (*by_head.get((size, variant[:3]), ()), *by_tail.get((size, variant[-3:]), ())):
+        first = 0
+        while variant[first : first + 1] == longer[first]:  # the variant is the shorter one
+            first += 1
+        if longer[first] in _ALPHABET and longer[first + 1 :] == variant[first:]:
+            yield longer
 
 
 def match_case(model: str, correction: str) -> str:

@@ -14,9 +14,11 @@ Words that wordfreq knows at Zipf 1.5 or more (``caret``, ``cruft``) need eviden
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass
 from functools import cache
+from itertools import groupby
+from typing import TypeAlias
 
 from tillint.checks.typos_lexicon import (
     distance_two_neighbours,
@@ -25,6 +27,16 @@ from tillint.checks.typos_lexicon import (
     zipf,
 )
 
+# An ``Evidence`` as a plain tuple of its fields, for the cache (see ``Evidence.row``).
+EvidenceRow: TypeAlias = tuple[
+    str,
+    float,
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[tuple[str, float], ...],
+]
 # A neighbour this much more frequent in English (log10 units: 2.0 = 100 times) wins.
 MUCH_MORE_FREQUENT = 2.0
 # Words at least this frequent are real words: only the document's own usage overrides them.
@@ -135,12 +147,25 @@ class Evidence:
     fallback: tuple[str, ...]  # much more frequent neighbours, for want of corpus evidence
     zipfs: tuple[tuple[str, float], ...]  # the English Zipf of every word above
 
+    def row(self) -> EvidenceRow:
+        """The fields as a plain tuple (``Evidence(*row)`` is the same evidence again)."""
+        return (
+            self.word,
+            self.zipf,
+            self.stems,
+            self.nearby,
+            self.english,
+            self.fallback,
+            self.zipfs,
+        )
 
-def evidence(word: str, nearby: tuple[str, ...]) -> Evidence | None:
+
+def evidence(word: str, nearby: Iterable[str]) -> Evidence | None:
     """The lexical evidence on a rare lowercase ``word``; None when it is no typo whatever the
     corpus says (a contraction, or a known word with a prefix or a suffix).
 
-    ``nearby``: words of the same document one edit away.
+    ``nearby``: words of the same document one edit away, sorted; read only when the word
+    may be a typo (``NearbyWords.around`` searches them then).
     """
     lexical = _lexical_evidence(word)
     if lexical is None:
@@ -163,15 +188,14 @@ def _lexical_evidence(
     if "'" in word or any(zipf(stem) >= STEM_ZIPF for stem in stems):
         return None
     word_zipf = zipf(word)
-    english = frequencies()
-    existing = [n for n in edits1(word) if n in english]
+    existing = frequencies().keys() & edits1(word)
     close = tuple(
         sorted(n for n in existing if zipf(n) >= word_zipf and not _is_inflection(word, n))
     )
     return tuple(sorted(stems)), close, tuple(sorted(_fallback(word, word_zipf, existing)))
 
 
-def _fallback(word: str, word_zipf: float, existing: list[str]) -> set[str]:
+def _fallback(word: str, word_zipf: float, existing: Set[str]) -> set[str]:
     """Neighbours much more frequent in English (two edits away for unknown long words)."""
     if word_zipf >= REAL_WORD_ZIPF or is_compound(word):
         return set()
@@ -221,7 +245,8 @@ def _best(words: list[str], zipfs: Mapping[str, float], uses: Mapping[str, int])
 
 
 class NearbyWords:
-    """The words of one document (collected on first use), to find those one edit away."""
+    """The lowercase words of one document (collected on first use), to find those one edit
+    away."""
 
     def __init__(self, words: Iterable[str]) -> None:
         self._source = words
@@ -233,28 +258,27 @@ class NearbyWords:
         if word not in self._found:
             by_length = self._words_by_length()
             size = len(word)
-            self._found[word] = tuple(
-                sorted(
-                    other
-                    for length in (size - 1, size, size + 1)
-                    for other in by_length.get(length, ())
-                    if other != word and _same_end(word, other) and one_edit_apart(word, other)
-                )
-            )
+            candidates = [o for n in (size - 1, size, size + 1) for o in by_length.get(n, ())]
+            if size >= 3:
+                # One edit keeps the first or the last letter of a word of three letters or
+                # more (swapping the two letters of a two-letter word keeps neither).
+                first, last = word[0], word[-1]
+                candidates = [o for o in candidates if o[0] == first or o[-1] == last]
+            close = [o for o in candidates if o != word and one_edit_apart(word, o)]
+            self._found[word] = tuple(sorted(close))
         return self._found[word]
+
+    def around(self, word: str) -> Iterator[str]:
+        """``self(word)``, searched when first read."""
+        yield from self(word)
 
     def _words_by_length(self) -> dict[int, list[str]]:
         if self._by_length is None:
-            self._by_length = {}
-            for other in {w for w in self._source if w.isascii() and w.isalpha()}:
-                self._by_length.setdefault(len(other), []).append(other)
+            words = set(filter(str.isalpha, filter(str.isascii, self._source)))
+            self._by_length = {
+                size: list(same) for size, same in groupby(sorted(words, key=len), key=len)
+            }
         return self._by_length
-
-
-def _same_end(word: str, other: str) -> bool:
-    """A quick necessary test: one edit keeps the first or the last letter of a 3+ letter word
-    (swapping the two letters of a two-letter word keeps neither)."""
-    return len(word) < 3 or word[0] == other[0] or word[-1] == other[-1]
 
 
 def one_edit_apart(word: str, other: str) -> bool:

@@ -11,9 +11,11 @@ their identifier parts (``is_traning`` -> ``is``, ``traning``) are the only code
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import compress
+from operator import eq
 
 from tillint.document import Document
 
@@ -22,13 +24,17 @@ _LETTER = r"A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F"
 _WORD_CHAR = rf"{_LETTER}0-9"
 # A token: word characters, joined by single apostrophes, dots, hyphens or slashes.
 TOKEN = re.compile(rf"[{_WORD_CHAR}](?:[{_WORD_CHAR}_]|['\u2019.\-/](?=[{_WORD_CHAR}]))*")
+# Splitting at a captured token gives the gaps and the tokens in turn, all in C.
+_TOKEN_PIECES = re.compile(f"({TOKEN.pattern})")
 _IDENTIFIER_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.DOTALL)
 # Pandoc's rule: `$` followed by a non-space opens; `$` after a non-space, not before a digit,
 # closes; no blank line in between.
 # Bounded, so that many openers with no closer (`$1$1$1...`) stay linear.
 _INLINE_MATH = re.compile(r"\$(?=\S)(?:[^$\n\\]|\\.|\n(?![ \t]*\n)){1,2000}?(?<=\S)\$(?!\d)")
-_WEB_ADDRESS = r"\b(?:https?|ftp|file)://\S+|\bwww\.\S+"
+# ``\b(?:https?|ftp|file)://\S+|\bwww\.\S+``, each branch opening with its letter so that
+# the search skips to an ``f``, ``h`` or ``w``; the look-behinds are the ``\b``.
+_WEB_ADDRESS = r"h(?<!\wh)ttps?://\S+|f(?<!\wf)(?:tp|ile)://\S+|w(?<!\ww)ww\.\S+"
 _URL = re.compile(rf"{_WEB_ADDRESS}|[\w.+-]+@[\w-]+\.[\w.-]+")
 # Without an `@` the e-mail branch never matches; it is the costly one (it tries every letter).
 _URL_WITHOUT_EMAIL = re.compile(_WEB_ADDRESS)
@@ -47,6 +53,9 @@ _REPEATED_WORD = re.compile(
     rf"(?=[A-Za-z])(\1)(?![{_WORD_CHAR}_]|['\u2019.\-/][{_WORD_CHAR}])",
     re.IGNORECASE,
 )
+# The letters outside ASCII that ``[A-Za-z]`` matches ignoring case (a test checks the list):
+# with none of them, a repeated word is two tokens in a row, equal ignoring case.
+_ASCII_LETTERS_IGNORING_CASE = "\u0130\u0131\u017f\u212a"
 
 
 @dataclass(frozen=True)
@@ -138,12 +147,15 @@ class Prose:
         ]
         without_math = apply_mask(without_code, inline)
         addresses = _URL if "@" in without_math else _URL_WITHOUT_EMAIL
+        # The one pattern with no literal to skip ahead to (it tries every position): run it only
+        # when it can match.
+        references = (_REFERENCE_DEFINITION,) if "]:" in without_math else ()
         markup = [
             match.span()
             for pattern in (
                 addresses,
                 _LINK_DESTINATION,
-                _REFERENCE_DEFINITION,
+                *references,
                 _FOOTNOTE_LABEL,
                 _HTML_TAG,
                 _ENTITY,
@@ -153,21 +165,36 @@ class Prose:
         markup.extend(html_comments(without_math))
         self.masked = apply_mask(without_math, markup)
 
-    def tokens(self) -> Iterator[re.Match[str]]:
-        """Prose tokens in text order (identifier-like tokens included, unsplit)."""
-        return TOKEN.finditer(self.masked)
+    @cached_property
+    def _pieces(self) -> list[str]:
+        """The masked text cut at its tokens: gap, token, gap, ..., token, gap."""
+        return _TOKEN_PIECES.split(self.masked)
 
+    @cached_property
     def token_texts(self) -> list[str]:
-        """The text of every prose token, in text order."""
-        return TOKEN.findall(self.masked)
+        """The text of every prose token (identifier-like tokens included, unsplit), in order."""
+        return self._pieces[1::2]
+
+    def words_among(self, texts: Set[str]) -> list[Word]:
+        """The prose tokens whose text is in ``texts``, as words, in text order."""
+        pieces, words = self._pieces, []
+        offset, counted = 0, 0  # the offset where ``pieces[counted]`` starts
+        chosen = compress(range(1, len(pieces), 2), map(texts.__contains__, self.token_texts))
+        for index in chosen:
+            offset += sum(map(len, pieces[counted:index]))
+            counted = index
+            words.append(Word(pieces[index], offset, offset + len(pieces[index])))
+        return words
 
     @property
     def words(self) -> list[Word]:
-        """Prose tokens as words (slower than ``tokens``: for tools and tests)."""
-        return [Word(m.group(), m.start(), m.end()) for m in self.tokens()]
+        """Prose tokens as words (for tools and tests)."""
+        return self.words_among(set(self.token_texts))
 
     def repeated_words(self) -> Iterator[tuple[Word, Word]]:
         """Pairs of the same word twice in a row, across at most one line break."""
+        if not self._may_repeat_a_word():
+            return
         for match in _REPEATED_WORD.finditer(self.masked):
             first, second = match.span(1), match.span(2)
             yield (
@@ -175,14 +202,35 @@ class Prose:
                 Word(match.group(2), *second),
             )
 
+    def _may_repeat_a_word(self) -> bool:
+        """A quick test, true whenever ``_REPEATED_WORD`` can match: two tokens in a row are
+        equal ignoring case, or the text has a non-ASCII letter the pattern reads as ASCII."""
+        lowered = list(map(str.lower, self.token_texts))
+        if any(map(eq, lowered, lowered[1:])):
+            return True
+        masked = self.masked
+        return not masked.isascii() and any(c in masked for c in _ASCII_LETTERS_IGNORING_CASE)
+
     @cached_property
-    def code_words(self) -> list[Word]:
+    def code_texts(self) -> list[str]:
         """Identifier parts of inline code spans (``is_traning`` -> ``is``, ``traning``)."""
+        text = self.doc.text
+        return [
+            part
+            for start, end in self.doc.code_spans
+            for part in _IDENTIFIER_PART.findall(text, start, end)
+        ]
+
+    def code_words_among(self, texts: Set[str]) -> list[Word]:
+        """The identifier parts of inline code spans whose text is in ``texts``, as words."""
+        if not texts:
+            return []
         text = self.doc.text
         return [
             Word(m.group(), m.start(), m.end(), in_code=True)
             for start, end in self.doc.code_spans
             for m in _IDENTIFIER_PART.finditer(text, start, end)
+            if m.group() in texts
         ]
 
 

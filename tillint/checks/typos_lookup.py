@@ -1,0 +1,188 @@
+"""The words of one document the builtin typo engine looks up (steps 1 and 2 of ``typos``).
+
+Every prose token is judged as written, once per process: most are common English words; a
+rare one (below ``KNOWN_ZIPF``, or a known misspelling) is split into the words to look up
+(``token_words``) and its rare words are kept. Only tokens with rare words are located in the
+text, where their place may still rule them out (``classify``). The result is computed once
+per document and shared by ``check`` and ``summarize``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from tillint.checks.typos import KNOWN_ZIPF
+from tillint.checks.typos_lexicon import common_words, frequencies, misspellings
+from tillint.checks.typos_prose import Prose, Word, identifier_parts
+
+if TYPE_CHECKING:
+    from tillint.checks import CheckContext
+    from tillint.document import Document
+
+_KNOWN_FREQUENCY = 10 ** (KNOWN_ZIPF - 9)
+_SKIP_AFTER = frozenset("/~.$@#_\\")
+_MOJIBAKE_LEAD = "\u00ea\u00eb\u00ec\u00ed"  # cp1252 faces of Hangul's UTF-8 lead bytes
+_CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
+_ACRONYM = re.compile(r"[A-Z]{2,}s?")
+_JOINERS = re.compile(r"([-/])")
+
+
+@dataclass(frozen=True)
+class ClassifiedWord:
+    """A word to look up: ``word`` is the dictionary form, ``identifier`` means TY001 only."""
+
+    word: Word
+    lookup: str
+    identifier: bool
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One document's prose and its uncommon words, computed once for check and summarize."""
+
+    doc: Document
+    prose: Prose
+    words: list[ClassifiedWord]  # words below KNOWN_ZIPF or on the misspelling list
+
+
+def prose_of(doc: Document, ctx: CheckContext) -> Prose:
+    fields = frozenset(ctx.options.get("fields") or ("title", "description"))
+    return Prose(doc, fields)
+
+
+def classify(doc: Document, token: Word) -> Iterator[ClassifiedWord]:
+    """Split a token into words to look up, dropping numbers, paths, acronyms and the like."""
+    if token.in_code:
+        yield ClassifiedWord(token, token.text.lower(), identifier=True)
+        return
+    yield from _placed(doc, token, token_words(token.text))
+
+
+def _placed(doc: Document, token: Word, words: Iterable[TokenWord]) -> Iterator[ClassifiedWord]:
+    """``words`` of a prose token at their offsets, unless the token's place rules it out."""
+    if token.start > 0 and doc.text[token.start - 1] in _SKIP_AFTER:
+        return
+    if _in_expression(doc.text, token):
+        return
+    for offset, text, lookup, identifier in words:
+        start = token.start + offset
+        yield ClassifiedWord(Word(text, start, start + len(text)), lookup, identifier)
+
+
+class TokenWord(NamedTuple):
+    """A word to look up in a prose token, by its offset in the token."""
+
+    offset: int
+    text: str
+    lookup: str
+    identifier: bool
+
+
+def token_words(token: str) -> list[TokenWord]:
+    """The words to look up in a prose token, wherever it stands (see ``classify``)."""
+    if "." in token or any(map(str.isdigit, token)):
+        return []
+    if "_" in token:
+        return _identifier_words(Word(token, 0, len(token)))
+    words, offset = [], 0
+    parts = _JOINERS.split(token)
+    for part in parts:
+        word = _english_part(Word(part, offset, offset + len(part)))
+        offset += len(part)
+        if word is None or (len(parts) > 1 and len(word.text) < 4):
+            continue  # "add-ons", "and/or": short parts of joined words are not looked up
+        if _CAMEL.search(word.text):
+            words.extend(_identifier_words(word))
+        elif not _ACRONYM.fullmatch(word.text):
+            lookup = word.text.lower().replace("\u2019", "'")
+            words.append(TokenWord(word.start, word.text, lookup, False))
+    return words
+
+
+def _identifier_words(word: Word) -> list[TokenWord]:
+    return [TokenWord(p.start, p.text, p.text.lower(), True) for p in identifier_parts(word)]
+
+
+def _in_expression(text: str, token: Word) -> bool:
+    """``nway\\*kshot``: a word joined to an escaped ``*`` is a formula, not prose."""
+    return text[token.start - 2 : token.start] == "\\*" or text[token.end : token.end + 2] == "\\*"
+
+
+def _english_part(part: Word) -> Word | None:
+    """The part without a possessive ``'s``; None when it is not an English word."""
+    text = part.text
+    if len(text) < 2 or text in "-/":
+        return None
+    if not text.isascii():
+        cut = next(i for i, c in enumerate(text) if not c.isascii())
+        if cut < 3 or text[cut] not in _MOJIBAKE_LEAD:
+            return None
+        text = text[:cut]
+    if text[-2:] in ("'s", "\u2019s"):
+        text = text[:-2]
+    return Word(text, part.start, part.start + len(text), part.in_code)
+
+
+def is_known(word: str) -> bool:
+    """Whether a lowercase word is at least ``KNOWN_ZIPF`` frequent in English.
+
+    Most words are in the small list of common words; only the others load the large list.
+    """
+    return word in common_words() or frequencies().get(word, 0.0) >= _KNOWN_FREQUENCY
+
+
+# Token as written -> its words below KNOWN_ZIPF or misspelt (none when the token itself is
+# common), and the tokens that have some. The lexicon is fixed for the process, so they hold
+# across documents; bounded all the same.
+_rare_words_of: dict[str, tuple[TokenWord, ...]] = {}
+_tokens_with_rare_words: set[str] = set()
+_MAX_TOKENS = 200_000
+
+
+def _is_uncommon(text: str, typos: Mapping[str, Any]) -> bool:
+    lowered = text.lower()
+    return not is_known(lowered) or lowered in typos
+
+
+def _learn(tokens: Iterable[str], typos: Mapping[str, Any]) -> None:
+    """Record the rare words of prose tokens not seen before."""
+    if len(_rare_words_of) >= _MAX_TOKENS:
+        _rare_words_of.clear()
+        _tokens_with_rare_words.clear()
+    for token in tokens:
+        rare: tuple[TokenWord, ...] = ()
+        if _is_uncommon(token, typos):
+            rare = tuple(w for w in token_words(token) if _is_uncommon(w.lookup, typos))
+        _rare_words_of[token] = rare
+        if rare:
+            _tokens_with_rare_words.add(token)
+
+
+def _rare_words(prose: Prose, typos: Mapping[str, Any]) -> list[ClassifiedWord]:
+    """Words below KNOWN_ZIPF or misspelt, in prose tokens (in text order), then in code."""
+    texts = set(prose.token_texts)
+    # Set operations first: most tokens are common English words seen before.
+    _learn(texts.difference(_rare_words_of), typos)
+    words = [
+        item
+        for token in prose.words_among(texts.intersection(_tokens_with_rare_words))
+        for item in _placed(prose.doc, token, _rare_words_of[token.text])
+    ]
+    in_code = {text for text in set(prose.code_texts) if _is_uncommon(text, typos)}
+    words.extend(ClassifiedWord(w, w.text.lower(), True) for w in prose.code_words_among(in_code))
+    return words
+
+
+_last_analysis: list[Analysis] = []
+
+
+def analyse(doc: Document, ctx: CheckContext) -> Analysis:
+    """The document's prose and uncommon words (the last document's are kept)."""
+    if _last_analysis and _last_analysis[0].doc is doc:
+        return _last_analysis[0]
+    prose = prose_of(doc, ctx)
+    _last_analysis[:] = [Analysis(doc, prose, _rare_words(prose, misspellings()))]
+    return _last_analysis[0]
