@@ -8,7 +8,8 @@
   its small list (Zipf 3 and up, a tenth of the size) answers "is this word common?" for
   documents whose words are all common, so they never load the large list.
 
-Everything is loaded lazily and cached for the life of the process.
+Everything is loaded lazily and cached for the life of the process; codespell's entries, cut
+from its text file, are also kept between runs (``tillint.derived``).
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, cast
+
+from tillint.derived import derived
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 # Words of at least this length get distance-2 look-ups (among frequent words one shorter).
@@ -59,18 +62,20 @@ def parse_codespell(text: str) -> dict[str, Misspelling]:
 class MisspellingList(Mapping[str, Misspelling]):
     """codespell's entries by lowercase misspelling, each parsed on first use.
 
-    The file is cut into raw entries up front (one pass over its lines: the misspelling and
-    the text after ``->``): a run asks "is this a misspelling?" of every word, but needs the
-    corrections of a handful, so each entry is parsed when asked for.
+    A run asks "is this a misspelling?" of every word, but needs the corrections of a
+    handful. So the misspellings alone are loaded up front, and the raw entries (the text
+    after ``->``, see ``raw_entries``) only when a word is on the list; each entry is parsed
+    when asked for. Both are kept between runs (``tillint.derived``).
     """
 
-    def __init__(self, text: str) -> None:
-        self._raw: dict[str, str] = {}
-        for line in text.split("\n"):
-            typo, arrow, rest = line.partition("->")
-            if arrow:
-                self._raw[typo.strip().lower()] = rest
+    def __init__(self, words: frozenset[str], read_raw: Callable[[], dict[str, str]]) -> None:
+        self._words = words
+        self._read_raw = read_raw
         self._parsed: dict[str, Misspelling | None] = {}
+
+    @cached_property
+    def _raw(self) -> dict[str, str]:
+        return self._read_raw()
 
     def _entry(self, word: str) -> Misspelling | None:
         if word not in self._parsed:
@@ -80,10 +85,10 @@ class MisspellingList(Mapping[str, Misspelling]):
         return self._parsed[word]
 
     def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and word in self._raw and self._entry(word) is not None
+        return isinstance(word, str) and word in self._words and self._entry(word) is not None
 
     def __getitem__(self, word: str) -> Misspelling:
-        entry = self._entry(word) if word in self._raw else None
+        entry = self._entry(word) if word in self._words else None
         if entry is None:
             raise KeyError(word)
         return entry
@@ -95,19 +100,41 @@ class MisspellingList(Mapping[str, Misspelling]):
         return sum(1 for _ in self)
 
 
+def raw_entries(text: str) -> dict[str, str]:
+    """codespell's ``typo->a, b,`` lines as lowercase misspelling -> the text after ``->``."""
+    raw: dict[str, str] = {}
+    for line in text.split("\n"):
+        typo, arrow, rest = line.partition("->")
+        if arrow:
+            raw[typo.strip().lower()] = rest
+    return raw
+
+
 @cache
 def misspellings() -> MisspellingList:
     """codespell's main dictionary, by lowercase misspelling."""
-    return MisspellingList(_package_data("codespell_lib", "dictionary.txt").decode("utf-8"))
+    path = _package_file("codespell_lib", "dictionary.txt")
+    sources: list[str | Path] = [path, __file__]
+
+    def read() -> dict[str, str]:
+        return raw_entries(path.read_text("utf-8"))
+
+    words = derived("codespell-words", sources, lambda: "\n".join(read()))
+    return MisspellingList(
+        frozenset(words.split("\n")), lambda: derived("codespell", sources, read)
+    )
 
 
 def _package_data(package: str, name: str) -> bytes:
     """A data file of an installed package, read without importing the package."""
+    return _package_file(package, name).read_bytes()
+
+
+def _package_file(package: str, name: str) -> Path:
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError(f"the {package} package is not installed")
-    folder = Path(next(iter(spec.submodule_search_locations)))
-    return (folder / "data" / name).read_bytes()
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / name
 
 
 def _frequency_buckets(wordlist: str) -> list[list[str]]:
