@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -219,3 +220,24 @@ def test_the_garbage_collector_is_paused_only_while_results_are_loaded(in_tmp: P
         assert not gc.isenabled()
         raise RuntimeError("a check failed")
     assert gc.isenabled()
+
+
+def test_a_cache_restored_in_another_checkout_resolves_links_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = tmp_path / "first"
+    write_file(first, "tillint.toml", "")
+    write_file(first, "notes/a.md", "[b](b.md), [setup](../guide.md#setup), ![c](c.png)\n")
+    write_file(first, "notes/b.md", "# B\n")
+    write_file(first, "notes/c.png", "")
+    write_file(first, "guide.md", "# Guide\n\n## Setup\n")
+    monkeypatch.chdir(first)
+    assert _json("--offline", "--select", "LK", ".") == []
+    second = tmp_path / "second"  # actions/cache restores the cache in another directory
+    shutil.copytree(first, second, copy_function=shutil.copy)  # new mtimes: digests compared
+    shutil.rmtree(first)
+    monkeypatch.chdir(second)
+    assert _json("--offline", "--select", "LK", ".") == []
+    (second / "notes" / "b.md").unlink()
+    found = _json("--offline", "--select", "LK", ".")
+    assert [(f["path"], f["rule"], f["column"]) for f in found] == [("notes/a.md", "LK003", 5)]

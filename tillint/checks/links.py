@@ -53,7 +53,9 @@ def check_corpus(summaries: Mapping[str, LinkSummary], ctx: CheckContext) -> Ite
     from tillint.checks.links_options import link_options
 
     options = link_options(ctx)
-    findings = list(dict.fromkeys(check_local_links(summaries, options, ctx.probe)))
+    findings = list(
+        dict.fromkeys(check_local_links(summaries, options, ctx.probe, ctx.settings.root))
+    )
     if not ctx.offline:
         findings.extend(_external_findings(summaries, options, ctx))
     return list(dict.fromkeys(findings))

@@ -5,7 +5,6 @@ plain tuples: see ``LinkSummary``).
 
 from __future__ import annotations
 
-import os
 import re
 import weakref
 from collections.abc import Collection, Iterator
@@ -20,6 +19,7 @@ from tillint.checks.links_extract import (
     front_matter_values,
 )
 from tillint.checks.links_options import LinkOptions, link_options
+from tillint.discover import relative_posix
 from tillint.document import Document
 from tillint.finding import Finding, Span
 
@@ -39,9 +39,10 @@ _anchors: weakref.WeakKeyDictionary[Document, frozenset[str]] = weakref.WeakKeyD
 LinkRecord = tuple[str, str, int, int, bool, int, int, int, int, str]
 
 # What the cross-file checks need from one document, in plain tuples too: (the document's
-# absolute normalized path, its local links to files, images and routes, its external links,
-# its anchors sorted, its front matter route values (``path``, ``slug``)). Its display path is
-# its key in the summaries ``check_corpus`` gets.
+# path relative to the project root, as the result cache keys it, so that a cache restored in
+# another checkout resolves links there; its local links to files, images and routes; its
+# external links; its anchors sorted; its front matter route values (``path``, ``slug``)).
+# Its display path is its key in the summaries ``check_corpus`` gets.
 LinkSummary = tuple[
     str, tuple[LinkRecord, ...], tuple[LinkRecord, ...], tuple[str, ...], tuple[str, ...]
 ]
@@ -176,7 +177,7 @@ def document_summary(doc: Document, ctx: CheckContext) -> LinkSummary:
                 records.append(link_record(link))
     routes = tuple(value for value, _, _ in front_matter_values(doc, options.route_keys))
     return (
-        os.path.abspath(doc.path),
+        relative_posix(doc.path, ctx.settings.root),
         tuple(by_kind["local"]),
         tuple(by_kind["external"]),
         tuple(sorted(anchors_of(doc, options))),

@@ -49,12 +49,24 @@ class _Corpus:
     and over the paths links lead to, each probed once."""
 
     def __init__(
-        self, summaries: Mapping[str, LinkSummary], options: LinkOptions, probe: Probe
+        self,
+        summaries: Mapping[str, LinkSummary],
+        options: LinkOptions,
+        probe: Probe,
+        project_root: Path,
     ) -> None:
         self.options = options
         self.probe = probe
         self.root = str(options.root.absolute())
-        self.anchors_by_file = {file: anchors for file, _, _, anchors, _ in summaries.values()}
+        # Summaries hold paths relative to the project root (absolute outside it).
+        base = str(project_root.absolute())
+        self.files = {
+            shown: os.path.normpath(os.path.join(base, file))
+            for shown, (file, _, _, _, _) in summaries.items()
+        }
+        self.anchors_by_file = {
+            self.files[shown]: anchors for shown, (_, _, _, anchors, _) in summaries.items()
+        }
         self.verdicts: dict[tuple[str, str, str], tuple[str, str] | None] = {}
         self.kinds: dict[str, str] = {}
         self.outside_anchors: dict[str, Collection[str] | None] = {}
@@ -177,7 +189,7 @@ def _missing_anchor(corpus: _Corpus, fragment: str, file: str) -> tuple[str, str
 
 
 def check_local_links(
-    summaries: Mapping[str, LinkSummary], options: LinkOptions, probe: Probe
+    summaries: Mapping[str, LinkSummary], options: LinkOptions, probe: Probe, project_root: Path
 ) -> Iterator[Finding]:
     """LK003 and LK004 for every link to a local file, image or route, given every document's
     summary by display path.
@@ -185,11 +197,11 @@ def check_local_links(
     ``probe`` records every path looked at but the documents, so that the findings can be
     reused while those paths and the documents stay the same.
     """
-    corpus = _Corpus(summaries, options, probe)
-    for shown, (file, local, _, _, _) in summaries.items():
+    corpus = _Corpus(summaries, options, probe, project_root)
+    for shown, (_, local, _, _, _) in summaries.items():
         if not local:
             continue
-        directory = os.path.dirname(file)
+        directory = os.path.dirname(corpus.files[shown])
         for record in local:
             finding = _check_one(corpus, shown, directory, record)
             if finding is not None:
