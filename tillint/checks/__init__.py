@@ -130,14 +130,6 @@ def active_families(selected: frozenset[str]) -> list[str]:
     )
 
 
-def summaries_of(family: str) -> bool:
-    return hasattr(family_module(family), "summarize")
-
-
-def corpus_summaries_needed(families: Iterable[str]) -> list[str]:
-    return [family for family in families if summaries_of(family)]
-
-
 def run_corpus_check(
     family: str, summaries: Mapping[str, Any], ctx: CheckContext
 ) -> Iterable[Finding]:
