@@ -23,3 +23,12 @@ def test_many_backtick_runs_stay_correct() -> None:
     spans = _spans(text)
     assert spans[0] == "`e``e```e````e`````e``````e```````e`"
     assert len(spans) == 25
+
+
+def test_non_prose_runs_join_adjacent_blocks() -> None:
+    doc = Document.from_text(
+        "---\na: 1\n---\n<div>\n</div>\ntext\n\n```\ncode\n```\n    indented\n"
+    )
+    assert doc.non_prose_runs == [(1, 6), (8, 11)]  # an HTML block ends at a blank line
+    lines = {line for first, last in doc.non_prose_runs for line in range(first, last + 1)}
+    assert lines == doc.non_prose_lines

@@ -250,6 +250,22 @@ class Document:
         return self.lines_of(_NON_PROSE_TOKENS)
 
     @cached_property
+    def non_prose_runs(self) -> list[tuple[int, int]]:
+        """``non_prose_lines`` as runs of consecutive lines: sorted (first, last), 1-based."""
+        runs: list[tuple[int, int]] = []
+        blocks = sorted(
+            (token.map[0] + 1, token.map[1])
+            for token in self.tokens
+            if token.type in _NON_PROSE_TOKENS and token.map and token.map[1] > token.map[0]
+        )
+        for first, last in blocks:
+            if runs and first <= runs[-1][1] + 1:
+                runs[-1] = (runs[-1][0], max(runs[-1][1], last))
+            else:
+                runs.append((first, last))
+        return runs
+
+    @cached_property
     def code_spans(self) -> list[tuple[int, int]]:
         """Sorted, disjoint (start, end) offsets of inline code spans, backticks included."""
         spans: list[tuple[int, int]] = []
