@@ -17,7 +17,7 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
 from itertools import repeat
@@ -84,6 +84,10 @@ class MisspellingList(Mapping[str, Misspelling]):
             parsed = None if rest is None else parse_codespell(f"{word}->{rest}").get(word)
             self._parsed[word] = parsed
         return self._parsed[word]
+
+    def among(self, words: Iterable[str]) -> set[str]:
+        """The ``words`` on the list (one set intersection, then only those are parsed)."""
+        return {word for word in self._words.intersection(words) if self._entry(word) is not None}
 
     def __contains__(self, word: object) -> bool:
         return isinstance(word, str) and word in self._words and self._entry(word) is not None
