@@ -152,6 +152,23 @@ def _prose_runs(doc: Document) -> Iterator[tuple[int, int]]:
             yield max(first, after_front), last
 
 
+def _addresses(text: str) -> Iterator[tuple[int, int]]:
+    """The spans of web and e-mail addresses in ``text``.
+
+    Without an ``@`` only web addresses can match, and each holds a ``://`` at most five
+    letters (``https``) after its start or starts with ``www.``: the search starts at the
+    first place one can.
+    """
+    if "@" in text:
+        yield from (match.span() for match in _URL.finditer(text))
+        return
+    scheme, www = text.find("://"), text.find("www.")
+    starts = [max(scheme - len("https"), 0)] if scheme >= 0 else []
+    starts.extend([www] if www >= 0 else [])
+    if starts:
+        yield from (match.span() for match in _URL_WITHOUT_EMAIL.finditer(text, min(starts)))
+
+
 class Prose:
     """The masked text of one document and the words in it."""
 
@@ -166,14 +183,13 @@ class Prose:
             for match in pattern.finditer(without_code)
         ]
         without_math = apply_mask(without_code, inline)
-        addresses = _URL if "@" in without_math else _URL_WITHOUT_EMAIL
         # The one pattern with no literal to skip ahead to (it tries every position): run it only
         # when it can match.
         references = (_REFERENCE_DEFINITION,) if "]:" in without_math else ()
-        markup = [
+        markup = list(_addresses(without_math))
+        markup.extend(
             match.span()
             for pattern in (
-                addresses,
                 _LINK_DESTINATION,
                 *references,
                 _FOOTNOTE_LABEL,
@@ -181,7 +197,7 @@ class Prose:
                 _ENTITY,
             )
             for match in pattern.finditer(without_math)
-        ]
+        )
         markup.extend(html_comments(without_math))
         self.masked = apply_mask(without_math, markup)
 
