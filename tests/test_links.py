@@ -207,6 +207,12 @@ def test_slugs_follow_github_and_gitlab() -> None:
     assert gitlab_slug("Set up (macOS) & Linux") == "set-up-macos-linux"
 
 
+def test_ascii_slugs_keep_what_the_unicode_categories_keep() -> None:
+    every_ascii = "".join(map(chr, range(128)))
+    # The ASCII text is slugged in one pass; "é" sends it down the general, per-letter path.
+    assert github_slug(every_ascii) == github_slug(every_ascii + "é")[:-1]
+
+
 def test_unknown_anchor_style_is_an_error(in_tmp: Path) -> None:
     (in_tmp / "tillint.toml").write_text('[links]\nanchor_style = "bitbucket"\n', "utf-8")
     write_file(in_tmp, "doc.md", "# A\n")

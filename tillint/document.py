@@ -250,6 +250,22 @@ class Document:
         return self.lines_of(_NON_PROSE_TOKENS)
 
     @cached_property
+    def non_prose_runs(self) -> list[tuple[int, int]]:
+        """``non_prose_lines`` as runs of consecutive lines: sorted (first, last), 1-based."""
+        runs: list[tuple[int, int]] = []
+        blocks = sorted(
+            (token.map[0] + 1, token.map[1])
+            for token in self.tokens
+            if token.type in _NON_PROSE_TOKENS and token.map and token.map[1] > token.map[0]
+        )
+        for first, last in blocks:
+            if runs and first <= runs[-1][1] + 1:
+                runs[-1] = (runs[-1][0], max(runs[-1][1], last))
+            else:
+                runs.append((first, last))
+        return runs
+
+    @cached_property
     def code_spans(self) -> list[tuple[int, int]]:
         """Sorted, disjoint (start, end) offsets of inline code spans, backticks included."""
         spans: list[tuple[int, int]] = []
@@ -282,22 +298,30 @@ def _scalar(key: str, raw: str, start: int) -> FrontMatterScalar | None:
 
 
 def _code_spans_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Code spans in ``text[start:end]``: a backtick run closed by a run of the same length."""
+    """Code spans in ``text[start:end]``: a backtick run closed by the next run of the same
+    length. Each run's closer is found in one backward pass, so many backticks stay linear."""
     spans = []
-    runs = list(_BACKTICKS.finditer(text, start, end))
+    runs = [match.span() for match in _BACKTICKS.finditer(text, start, end)]
+    closers = _next_of_same_length(runs)
     index = 0
     while index < len(runs):
-        opener = runs[index]
-        if opener.start() > 0 and text[opener.start() - 1] == "\\" and len(opener.group()) == 1:
+        opener_start, opener_end = runs[index]
+        closer = closers[index]
+        escaped = opener_start > 0 and text[opener_start - 1] == "\\"
+        if closer is None or (escaped and opener_end - opener_start == 1):
             index += 1
             continue
-        closer = next(
-            (j for j in range(index + 1, len(runs)) if len(runs[j].group()) == len(opener.group())),
-            None,
-        )
-        if closer is None:
-            index += 1
-            continue
-        spans.append((opener.start(), runs[closer].end()))
+        spans.append((opener_start, runs[closer][1]))
         index = closer + 1
     return spans
+
+
+def _next_of_same_length(runs: list[tuple[int, int]]) -> list[int | None]:
+    """For each run, the index of the next run of the same length (None when there is none)."""
+    closers: list[int | None] = [None] * len(runs)
+    latest: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        length = runs[index][1] - runs[index][0]
+        closers[index] = latest.get(length)
+        latest[length] = index
+    return closers

@@ -58,8 +58,18 @@ class ChronologyOptions:
         return self.heading_level > 0 or self.heading_pattern is not None
 
 
+# The last options checked, as given and as checked: every document of a run gives the same.
+_last_options: list[tuple[dict[str, Any], ChronologyOptions]] = []
+
+
 def chronology_options(raw: dict[str, Any]) -> ChronologyOptions:
     """Check the family's option values beyond their types; a bad value is a usage error."""
+    if not _last_options or _last_options[0][0] != raw:
+        _last_options[:] = [(dict(raw), _checked_options(raw))]
+    return _last_options[0][1]
+
+
+def _checked_options(raw: dict[str, Any]) -> ChronologyOptions:
     specs = family_options("chronology")
     values = {name: raw.get(name, spec.default) for name, spec in specs.items()}
     for name, choices in _CHOICES.items():

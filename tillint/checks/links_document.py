@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Collection, Iterator
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from tillint.checks import CheckContext
@@ -117,14 +118,24 @@ def anchors_of(doc: Document, options: LinkOptions) -> frozenset[str]:
 
 def malformed_reason(target: str, schemes: frozenset[str], written: str = "") -> str | None:
     """Why a link target cannot work, or None. ``written``: the target as the author wrote it."""
-    written = written or target
+    problem = _target_problem(target, schemes)
+    if problem is None:
+        return None
+    before, after = problem
+    return before if after is None else f"{before}{written or target}{after}"
+
+
+@lru_cache(maxsize=4096)
+def _target_problem(target: str, schemes: frozenset[str]) -> tuple[str, str | None] | None:
+    """``malformed_reason`` as the text before and after the written target (None after: the
+    reason does not quote it). Cached: a document's check and its summary ask of every link."""
     if not target.strip():
-        return "empty link target"
+        return "empty link target", None
     kind = link_kind(target)
     if kind == "scheme":
         scheme = target.split(":", 1)[0]
         if scheme.lower() not in schemes:
-            return f"unknown scheme `{scheme}:` in `{written}`"
+            return f"unknown scheme `{scheme}:` in `", "`"
         return None
     if kind != "external":
         return None
@@ -132,11 +143,11 @@ def malformed_reason(target: str, schemes: frozenset[str], written: str = "") ->
         parts = urlsplit(target if not target.startswith("//") else "https:" + target)
         port = parts.port
     except ValueError as exc:
-        return f"bad URL `{written}`: {exc}"
+        return "bad URL `", f"`: {exc}"
     if not parts.hostname or (port is not None and port == 0):
-        return f"bad URL `{written}`: no host"
+        return "bad URL `", "`: no host"
     if _BAD_HOST_CHARACTER.search(parts.hostname):
-        return f"bad URL `{written}`: `{parts.hostname}` is not a host name"
+        return "bad URL `", f"`: `{parts.hostname}` is not a host name"
     return None
 
 

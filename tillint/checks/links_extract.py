@@ -43,6 +43,9 @@ _HTML_ANCHOR_ATTRIBUTE = re.compile(
 )
 _EXPLICIT_ID = re.compile(r"^(.*?)\s*\{#([^}\s]+)[^}]*\}\s*$")
 GITHUB_ID_PREFIX = "user-content-"
+# The ASCII characters a slug drops: all but letters, digits, "_" (the one connector
+# punctuation), space and hyphen (after lowercasing, no capital is left).
+_NOT_KEPT_IN_ASCII_SLUG = re.compile(r"[^a-z0-9_ \-]+")
 
 
 @dataclass(frozen=True)
@@ -268,6 +271,8 @@ def extract_links(doc: Document, front_matter_url_keys: list[str]) -> list[Link]
 
 def github_slug(text: str) -> str:
     """The id GitHub gives a heading: lowercase, punctuation dropped, spaces become hyphens."""
+    if text.isascii():  # the ASCII letters, digits and connector punctuation: one pass
+        return _NOT_KEPT_IN_ASCII_SLUG.sub("", text.lower()).replace(" ", "-")
     kept = (
         ch
         for ch in text.lower()

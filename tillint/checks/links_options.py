@@ -13,12 +13,15 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tillint.catalog import family_options
 from tillint.checks import CheckContext
 from tillint.checks.links_extract import SLUGGERS
 from tillint.errors import UsageError
+
+if TYPE_CHECKING:
+    from tillint.config import Settings
 
 _VARIABLE = re.compile(r"\$\{(\w+)\}")
 WHERE = "[tool.tillint.links]"
@@ -129,5 +132,13 @@ class LinkOptions:
         )
 
 
+# The settings of the last call, with their options: a document asks twice, and every
+# document of a run asks with the same settings (the regexes compile once).
+_last_options: list[tuple[Settings, LinkOptions]] = []
+
+
 def link_options(ctx: CheckContext) -> LinkOptions:
-    return LinkOptions(dict(ctx.options), ctx.settings.root)
+    """The family's options under the run's settings (built once per settings)."""
+    if not _last_options or _last_options[0][0] is not ctx.settings:
+        _last_options[:] = [(ctx.settings, LinkOptions(dict(ctx.options), ctx.settings.root))]
+    return _last_options[0][1]

@@ -17,9 +17,10 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
+from itertools import repeat
 from pathlib import Path
 from typing import Any, cast
 
@@ -83,6 +84,10 @@ class MisspellingList(Mapping[str, Misspelling]):
             parsed = None if rest is None else parse_codespell(f"{word}->{rest}").get(word)
             self._parsed[word] = parsed
         return self._parsed[word]
+
+    def among(self, words: Iterable[str]) -> set[str]:
+        """The ``words`` on the list (one set intersection, then only those are parsed)."""
+        return {word for word in self._words.intersection(words) if self._entry(word) is not None}
 
     def __contains__(self, word: object) -> bool:
         return isinstance(word, str) and word in self._words and self._entry(word) is not None
@@ -153,15 +158,26 @@ def _frequency_buckets(wordlist: str) -> list[list[str]]:
 
 
 @cache
+def _large_buckets() -> list[list[str]]:
+    """wordfreq's large English list, by bucket (see ``_frequency_buckets``)."""
+    return _frequency_buckets("large")
+
+
+def _bucket_frequency(index: int) -> float:
+    """The frequency (0..1) of the words in bucket ``index``: ``-index`` centibels."""
+    return 10 ** (-index / 100)
+
+
+@cache
 def frequencies() -> dict[str, float]:
     """wordfreq's large English list: lowercase word -> frequency (0..1).
 
     The same values as ``wordfreq.get_frequency_dict("en", "large")``.
     """
     table: dict[str, float] = {}
-    for index, bucket in enumerate(_frequency_buckets("large")):
+    for index, bucket in enumerate(_large_buckets()):
         if bucket:
-            table.update(dict.fromkeys(bucket, 10 ** (-index / 100)))
+            table.update(zip(bucket, repeat(_bucket_frequency(index))))
     return table
 
 
@@ -207,12 +223,19 @@ def deletes(word: str) -> set[str]:
 
 @cache
 def _frequent_long_words() -> frozenset[str]:
-    """Frequent words of at least seven letters: the targets of distance-2 look-ups."""
+    """Frequent words of at least seven letters: the targets of distance-2 look-ups.
+
+    Only the buckets frequent enough are read (a word listed twice has its last bucket's
+    frequency, as in ``frequencies``).
+    """
     threshold = 10 ** (_DISTANCE_TWO_MIN_ZIPF - 9)
+    table = frequencies()
     return frozenset(
         word
-        for word, frequency in frequencies().items()
-        if frequency >= threshold and len(word) >= _DISTANCE_TWO_MIN_LENGTH - 1 and word.isalpha()
+        for index, bucket in enumerate(_large_buckets())
+        if _bucket_frequency(index) >= threshold
+        for word in bucket
+        if len(word) >= _DISTANCE_TWO_MIN_LENGTH - 1 and word.isalpha() and table[word] >= threshold
     )
 
 

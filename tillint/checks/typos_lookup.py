@@ -10,12 +10,17 @@ per document and shared by ``check`` and ``summarize``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from tillint.checks.typos import KNOWN_ZIPF
-from tillint.checks.typos_lexicon import common_words, frequencies, misspellings
+from tillint.checks.typos_lexicon import (
+    MisspellingList,
+    common_words,
+    frequencies,
+    misspellings,
+)
 from tillint.checks.typos_prose import Prose, Word, identifier_parts
 
 if TYPE_CHECKING:
@@ -142,26 +147,37 @@ _tokens_with_rare_words: set[str] = set()
 _MAX_TOKENS = 200_000
 
 
-def _is_uncommon(text: str, typos: Mapping[str, Any]) -> bool:
+def _is_uncommon(text: str, typos: MisspellingList) -> bool:
     lowered = text.lower()
     return not is_known(lowered) or lowered in typos
 
 
-def _learn(tokens: Iterable[str], typos: Mapping[str, Any]) -> None:
+def _uncommon(texts: list[str], typos: MisspellingList) -> list[str]:
+    """The ``texts`` that are uncommon (``_is_uncommon``), in order, with set look-ups first."""
+    lowered = list(map(str.lower, texts))
+    misspelt, common = typos.among(lowered), common_words()
+    return [
+        text
+        for text, word in zip(texts, lowered, strict=True)
+        if word in misspelt or (word not in common and not is_known(word))
+    ]
+
+
+def _learn(tokens: Iterable[str], typos: MisspellingList) -> None:
     """Record the rare words of prose tokens not seen before."""
     if len(_rare_words_of) >= _MAX_TOKENS:
         _rare_words_of.clear()
         _tokens_with_rare_words.clear()
-    for token in tokens:
-        rare: tuple[TokenWord, ...] = ()
-        if _is_uncommon(token, typos):
-            rare = tuple(w for w in token_words(token) if _is_uncommon(w.lookup, typos))
-        _rare_words_of[token] = rare
+    tokens = list(tokens)
+    _rare_words_of.update(dict.fromkeys(tokens, ()))
+    for token in _uncommon(tokens, typos):
+        rare = tuple(w for w in token_words(token) if _is_uncommon(w.lookup, typos))
         if rare:
+            _rare_words_of[token] = rare
             _tokens_with_rare_words.add(token)
 
 
-def _rare_words(prose: Prose, typos: Mapping[str, Any]) -> list[ClassifiedWord]:
+def _rare_words(prose: Prose, typos: MisspellingList) -> list[ClassifiedWord]:
     """Words below KNOWN_ZIPF or misspelt, in prose tokens (in text order), then in code."""
     texts = set(prose.token_texts)
     # Set operations first: most tokens are common English words seen before.
@@ -171,7 +187,7 @@ def _rare_words(prose: Prose, typos: Mapping[str, Any]) -> list[ClassifiedWord]:
         for token in prose.words_among(texts.intersection(_tokens_with_rare_words))
         for item in _placed(prose.doc, token, _rare_words_of[token.text])
     ]
-    in_code = {text for text in set(prose.code_texts) if _is_uncommon(text, typos)}
+    in_code = set(_uncommon(list(set(prose.code_texts)), typos))
     words.extend(ClassifiedWord(w, w.text.lower(), True) for w in prose.code_words_among(in_code))
     return words
 

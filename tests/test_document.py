@@ -1,0 +1,34 @@
+"""The parsed ``Document``: code spans and the lines that are not prose."""
+
+from __future__ import annotations
+
+from tillint.document import Document
+
+
+def _spans(text: str) -> list[str]:
+    doc = Document.from_text(text)
+    return [doc.text[start:end] for start, end in doc.code_spans]
+
+
+def test_a_code_span_closes_at_the_next_run_of_its_length() -> None:
+    assert _spans("a ``x ` y`` and `z`\n") == ["``x ` y``", "`z`"]
+
+
+def test_unclosed_and_escaped_backticks_open_no_span() -> None:
+    assert _spans("a ``` b `c` \\` d ``e\n") == ["`c`"]
+
+
+def test_many_backtick_runs_stay_correct() -> None:
+    text = "".join("e" + "`" * (i % 7 + 1) for i in range(200)) + "\n"
+    spans = _spans(text)
+    assert spans[0] == "`e``e```e````e`````e``````e```````e`"
+    assert len(spans) == 25
+
+
+def test_non_prose_runs_join_adjacent_blocks() -> None:
+    doc = Document.from_text(
+        "---\na: 1\n---\n<div>\n</div>\ntext\n\n```\ncode\n```\n    indented\n"
+    )
+    assert doc.non_prose_runs == [(1, 6), (8, 11)]  # an HTML block ends at a blank line
+    lines = {line for first, last in doc.non_prose_runs for line in range(first, last + 1)}
+    assert lines == doc.non_prose_lines
