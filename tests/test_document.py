@@ -32,3 +32,17 @@ def test_non_prose_runs_join_adjacent_blocks() -> None:
     assert doc.non_prose_runs == [(1, 6), (8, 11)]  # an HTML block ends at a blank line
     lines = {line for first, last in doc.non_prose_runs for line in range(first, last + 1)}
     assert lines == doc.non_prose_lines
+
+
+def test_a_lone_carriage_return_ends_a_line_as_markdown_it_reads_it() -> None:
+    doc = Document.from_text("# Title\r\rtext\r\n`code`\n")
+    assert [doc.line_text(line) for line in range(1, doc.line_count + 1)] == [
+        "# Title",
+        "",
+        "text",
+        "`code`",
+        "",
+    ]
+    assert doc.newline == "\r"
+    opened = [(t.type, t.map) for t in doc.tokens if t.type.endswith("_open")]
+    assert opened == [("heading_open", [0, 1]), ("paragraph_open", [2, 4])]

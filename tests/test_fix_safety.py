@@ -114,3 +114,15 @@ def test_overlapping_fixes_wait_for_the_next_round() -> None:
     same_point = Fix("safe", (Edit(4, 4, "!", Span(1, 5, 1, 5)), Edit(4, 4, "?", Span(1, 5, 1, 5))))
     assert apply_fixes("abcdef", [overlapping, first]) == ("xyzdef", 1)
     assert apply_fixes("abcdef", [same_point]) == ("abcd!?ef", 1)
+
+
+def test_a_file_with_classic_mac_line_endings_is_checked_and_fixed_in_place(in_tmp: Path) -> None:
+    note = in_tmp / "note.md"
+    note.write_bytes(BAD.replace("\n", "\r").encode("utf-8"))
+    result = run_cli("check", "--select", "FN", "--format", "concise", "note.md")
+    assert [line.split(" ", 2)[:2] for line in result.output.splitlines()[:2]] == [
+        ["note.md:1:9:", "FN001"],
+        ["note.md:3:1:", "FN003"],
+    ]
+    _fix("note.md")
+    assert note.read_bytes() == FIXED.replace("\n", "\r").encode("utf-8")

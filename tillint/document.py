@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 UTF8_BOM = b"\xef\xbb\xbf"
 _FRONT_MATTER_OPEN = re.compile(r"---[ \t]*\r?$")
 _FRONT_MATTER_CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*\r?$")
+# Line endings as markdown-it reads them (and as token line maps count): a lone CR ends a line.
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 _TOP_LEVEL_FIELD = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:[ \t]*(?P<value>[^\r\n]*)", re.M)
 # Values that are not plain single-line scalars: block scalars, flow collections, anchors,
 # aliases and tags (the front matter family parses those with a YAML parser).
@@ -107,7 +109,7 @@ class Document:
         self.display_path = display_path
         self.raw = raw
         self.text, self.bom, self.decode_problem = decode(raw)
-        self._line_starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
+        self._line_starts = [0, *(m.end() for m in _LINE_BREAK.finditer(self.text))]
 
     @classmethod
     def from_text(cls, text: str, display_path: str = "<text>") -> Document:
@@ -122,16 +124,16 @@ class Document:
 
     @property
     def newline(self) -> str:
-        """The file's line ending style: ``"\\r\\n"`` when its first line ending is CRLF."""
-        first = self.text.find("\n")
-        return "\r\n" if first > 0 and self.text[first - 1] == "\r" else "\n"
+        """The file's line ending style: its first line ending (``\\r\\n``, ``\\r`` or ``\\n``)."""
+        first = _LINE_BREAK.search(self.text)
+        return first.group() if first else "\n"
 
     def line_start(self, line: int) -> int:
         """Offset of the first character of a 1-based line."""
         return self._line_starts[line - 1]
 
     def line_end(self, line: int) -> int:
-        """Offset just past the line's last character, before ``\\r\\n`` or ``\\n``."""
+        """Offset just past the line's last character, before its ``\\r\\n``, ``\\r`` or ``\\n``."""
         end = self._line_starts[line] - 1 if line < len(self._line_starts) else len(self.text)
         if end > self._line_starts[line - 1] and self.text[end - 1 : end] == "\r":
             end -= 1

@@ -5,8 +5,8 @@ over the original, so a reader (or a process killed mid-write) sees the old or t
 never a partial one. The rename goes to the symbolic link's target, so a link stays a link; the
 file keeps its mode (and its owner, where the process may set it), its BOM, its encoding
 (UTF-8: other encodings are never fixed) and its line-ending style: a newline an edit inserts
-into a CRLF file is written as CRLF. A file that changed on disk since it was read, or is no
-longer a regular file, is not written.
+into a CRLF (or CR) file is written as CRLF (or CR). A file that changed on disk since it was
+read, or is no longer a regular file, is not written.
 """
 
 from __future__ import annotations
@@ -61,14 +61,14 @@ def accepted_fixes(fixes: list[Fix]) -> list[Fix]:
 
 def inserted_text(content: str, newline: str) -> str:
     """An edit's content as written into a file whose line endings are ``newline``."""
-    return _BARE_LF.sub("\r\n", content) if newline == "\r\n" else content
+    return _BARE_LF.sub(newline, content) if newline != "\n" else content
 
 
 def apply_fixes(text: str, fixes: list[Fix], newline: str = "\n") -> tuple[str, int]:
     """Apply the ``accepted_fixes``; returns (new text, fixes applied).
 
     The text is rebuilt in one pass (linear in its size, however many edits). With
-    ``newline="\\r\\n"``, a bare ``\\n`` in inserted content is written as ``\\r\\n``.
+    ``newline="\\r\\n"`` (or ``"\\r"``), a bare ``\\n`` in inserted content is written as that.
     """
     accepted = accepted_fixes(fixes)
     pieces: list[str] = []
