@@ -3,7 +3,7 @@
 Parsing the rule catalogue's YAML or codespell's 65,000-line dictionary costs more than a run
 whose results all come from the cache. So, as Python keeps compiled modules in ``__pycache__``,
 such data is kept in the user's cache directory (``$XDG_CACHE_HOME/tillint``,
-``~/.cache/tillint`` or ``%LOCALAPPDATA%\\tillint``), one pickle per name and source location,
+``~/.cache/tillint`` or ``%LOCALAPPDATA%\\tillint``), one pickle per name and source folders,
 stamped with tillint's version and each source file's path, size and modification time. A
 changed source means the data is derived again; a cache directory that cannot be read or
 written only costs that speed. The files hold nothing from the user's documents.
@@ -61,8 +61,9 @@ def _stored_path(name: str, sources: Sequence[str | Path]) -> Path | None:
     directory = user_cache_dir()
     if directory is None or not sources:
         return None
-    where = os.path.dirname(os.path.abspath(sources[0]))
-    tag = hashlib.blake2b(where.encode(), digest_size=8).hexdigest()
+    # One file per name and set of source folders: two checkouts of tillint keep one each.
+    folders = sorted({os.path.dirname(os.path.abspath(source)) for source in sources})
+    tag = hashlib.blake2b("\0".join(folders).encode(), digest_size=8).hexdigest()
     return directory / f"{name}-{tag}.pickle"
 
 
