@@ -204,7 +204,7 @@ def test_summaries_lost_to_a_concurrent_run_are_computed_again(in_tmp: Path) -> 
     with sqlite3.connect(settings.cache_dir / "results.sqlite") as other:
         other.execute("UPDATE results SET fingerprint = 'another run', summaries = x''")
     results = lint_with_cache(files, settings, in_tmp, reader, None)
-    found = corpus_findings(results, settings, in_tmp)
+    found = corpus_findings(results, settings)
     reader.close()
     assert [(f.path, f.rule, f.span.column) for f in found] == [("a.md", "LK004", 5)]
 

@@ -354,16 +354,12 @@ def _results_from_cache(
 
 
 def corpus_findings(
-    results: list[FileResult],
-    settings: Settings,
-    cwd: Path,
-    result_cache: ResultCache | None = None,
+    results: list[FileResult], settings: Settings, result_cache: ResultCache | None = None
 ) -> list[Finding]:
     """Every family's cross-file findings; reused from the cache while no document changed
     and every path the check probed looks the same."""
     findings: list[Finding] = []
     documents = documents_digest([(r.path, f"{r.digest}:{int(r.complete)}") for r in results])
-    document_paths: frozenset[str] | None = None
     for family in active_families(settings.selected):
         module = family_module(family)
         if not hasattr(module, "check_corpus"):
@@ -373,8 +369,7 @@ def corpus_findings(
             key = corpus_key(result_cache.fingerprint, family, documents)
             entry = result_cache.corpus_result(key)
             if entry is not None:
-                document_paths = document_paths or _absolute_paths(results, cwd)
-                cached = _valid_corpus_entry(entry, document_paths)
+                cached = _valid_corpus_entry(entry)
                 if cached is not None:
                     findings.extend(cached)
                     continue
@@ -385,18 +380,12 @@ def corpus_findings(
     return findings
 
 
-def _absolute_paths(results: list[FileResult], cwd: Path) -> frozenset[str]:
-    """The documents' absolute paths, as the cross-file checks probe them."""
-    base = str(cwd)
-    return frozenset(os.path.join(base, r.path) for r in results)
-
-
-def _valid_corpus_entry(entry: Any, documents: frozenset[str]) -> list[Finding] | None:
+def _valid_corpus_entry(entry: Any) -> list[Finding] | None:
     """Cached (findings, probes) whose probed paths still look the same, else None."""
     if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], list)):
         return None
     found, probes = entry
-    return found if probes_hold(probes, documents) else None
+    return found if probes_hold(probes) else None
 
 
 def _run_corpus_family(
@@ -478,7 +467,7 @@ def check_once(
     )
     findings.extend(
         f
-        for f in corpus_findings(results, settings, cwd, result_cache)
+        for f in corpus_findings(results, settings, result_cache)
         if shard is None or f.path in own_paths
     )
     kept = finalize(findings, {r.path: r.suppressions for r in mine}, settings)

@@ -31,7 +31,7 @@ from __future__ import annotations
 import importlib
 import os
 import stat
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -97,16 +97,9 @@ def path_state(path: str, *, content: bool = False) -> Any:
     return (info.st_size, info.st_mtime_ns) if content else "file"
 
 
-def probes_hold(
-    probes: Iterable[tuple[str, bool, Any]], documents: Container[str] = frozenset()
-) -> bool:
-    """Whether every probed path still looks the way it did. A path seen as a file that is
-    one of the run's ``documents`` (absolute paths the run has just found to be files) is
-    not stat'ed again."""
-    return all(
-        (seen == "file" and path in documents) or path_state(path, content=content) == seen
-        for path, content, seen in probes
-    )
+def probes_hold(probes: Iterable[tuple[str, bool, Any]]) -> bool:
+    """Whether every probed path still looks the way it did."""
+    return all(path_state(path, content=content) == seen for path, content, seen in probes)
 
 
 def corpus_cacheable(module: ModuleType, settings: Settings) -> bool:
