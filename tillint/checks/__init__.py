@@ -31,12 +31,12 @@ from __future__ import annotations
 import importlib
 import os
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, wraps
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from tillint.catalog import load_catalog
 
@@ -84,6 +84,24 @@ class CheckContext:
 
     def enabled(self, rule_id: str) -> bool:
         return rule_id in self.settings.selected
+
+
+T = TypeVar("T")
+
+
+def per_settings(build: Callable[[Settings], T]) -> Callable[[Settings], T]:
+    """``build``, remembered for the settings it was last given: every document of a run asks
+    with the same settings, so a family's checked options or word list are made once per run
+    (settings hold a dict, so they are compared by identity, not hashed)."""
+    last: list[tuple[Settings, T]] = []
+
+    @wraps(build)
+    def remembered(settings: Settings) -> T:
+        if not last or last[0][0] is not settings:
+            last[:] = [(settings, build(settings))]
+        return last[0][1]
+
+    return remembered
 
 
 def path_state(path: str, *, content: bool = False) -> Any:

@@ -32,7 +32,7 @@ def check(doc: Document, ctx: CheckContext) -> Iterator[Finding]:
     from tillint.checks.chronology_front_matter import front_matter_findings
     from tillint.checks.chronology_order import order_findings
 
-    options = chronology_options(ctx.options)
+    options = chronology_options(ctx.settings)
     if ctx.enabled("CH005"):
         yield from front_matter_findings(doc)
     if not any(ctx.enabled(rule) for rule in _ENTRY_RULES):

@@ -19,12 +19,15 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from tillint.catalog import family_options
+from tillint.checks import per_settings
 from tillint.checks.chronology_dates import DATE_LIKE, FORMATS, WrittenDate, parse_date
 from tillint.document import Document
 from tillint.errors import UsageError
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
+
+    from tillint.config import Settings
 
 WHERE = "[tool.tillint.chronology]"
 _CHOICES = {
@@ -58,15 +61,10 @@ class ChronologyOptions:
         return self.heading_level > 0 or self.heading_pattern is not None
 
 
-# The last options checked, as given and as checked: every document of a run gives the same.
-_last_options: list[tuple[dict[str, Any], ChronologyOptions]] = []
-
-
-def chronology_options(raw: dict[str, Any]) -> ChronologyOptions:
+@per_settings
+def chronology_options(settings: Settings) -> ChronologyOptions:
     """Check the family's option values beyond their types; a bad value is a usage error."""
-    if not _last_options or _last_options[0][0] != raw:
-        _last_options[:] = [(dict(raw), _checked_options(raw))]
-    return _last_options[0][1]
+    return _checked_options(settings.family_options("chronology"))
 
 
 def _checked_options(raw: dict[str, Any]) -> ChronologyOptions:

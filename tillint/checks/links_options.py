@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tillint.catalog import family_options
-from tillint.checks import CheckContext
+from tillint.checks import CheckContext, per_settings
 from tillint.checks.links_extract import SLUGGERS
 from tillint.errors import UsageError
 
@@ -132,13 +132,11 @@ class LinkOptions:
         )
 
 
-# The settings of the last call, with their options: a document asks twice, and every
-# document of a run asks with the same settings (the regexes compile once).
-_last_options: list[tuple[Settings, LinkOptions]] = []
-
-
 def link_options(ctx: CheckContext) -> LinkOptions:
-    """The family's options under the run's settings (built once per settings)."""
-    if not _last_options or _last_options[0][0] is not ctx.settings:
-        _last_options[:] = [(ctx.settings, LinkOptions(dict(ctx.options), ctx.settings.root))]
-    return _last_options[0][1]
+    """The family's options under the run's settings."""
+    return _options_of(ctx.settings)
+
+
+@per_settings
+def _options_of(settings: Settings) -> LinkOptions:
+    return LinkOptions(dict(settings.family_options("links")), settings.root)

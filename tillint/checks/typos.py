@@ -25,6 +25,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
+from tillint.checks import per_settings
+
 if TYPE_CHECKING:
     from tillint.checks import CheckContext
     from tillint.checks.typos_lookup import ClassifiedWord
@@ -73,19 +75,17 @@ def fingerprint_inputs(settings: Settings) -> list[Path]:
     return [_words_file(settings)]
 
 
-# The settings of the last call, with their vocabulary (asked for twice per document).
-_last_vocabulary: list[tuple[Settings, Vocabulary]] = []
-
-
 def vocabulary(ctx: CheckContext) -> Vocabulary:
     """The project's words: the ``words`` option plus the words file."""
-    if not _last_vocabulary or _last_vocabulary[0][0] is not ctx.settings:
-        from tillint.checks.typos_vocabulary import project_vocabulary
+    return _vocabulary_of(ctx.settings)
 
-        words = tuple(ctx.options.get("words") or ())
-        found = project_vocabulary(words, _words_file(ctx.settings))
-        _last_vocabulary[:] = [(ctx.settings, found)]
-    return _last_vocabulary[0][1]
+
+@per_settings
+def _vocabulary_of(settings: Settings) -> Vocabulary:
+    from tillint.checks.typos_vocabulary import project_vocabulary
+
+    words = tuple(settings.family_options("typos").get("words") or ())
+    return project_vocabulary(words, _words_file(settings))
 
 
 def check(doc: Document, ctx: CheckContext) -> Iterator[Finding]:
