@@ -7,8 +7,10 @@ import pickle
 import pytest
 import wordfreq
 
+from tillint.checks import typos_lexicon
 from tillint.checks.typos import KNOWN_ZIPF
 from tillint.checks.typos_lexicon import (
+    FrequencyList,
     _package_data,
     common_words,
     damerau_distance,
@@ -20,13 +22,34 @@ from tillint.checks.typos_lexicon import (
 
 
 def test_frequencies_equal_wordfreqs_own_dictionary() -> None:
-    assert frequencies() == wordfreq.get_frequency_dict("en", wordlist="large")
+    assert frequencies().table() == wordfreq.get_frequency_dict("en", wordlist="large")
+
+
+def test_searching_the_frequency_index_answers_as_the_table_does() -> None:
+    table = wordfreq.get_frequency_dict("en", wordlist="large")
+    searched = FrequencyList(frequencies()._index)  # a fresh list: no table built yet
+    words = sorted(table)
+    asked = [*words[::997], words[0], words[-1], "café", "naïve", "zzzzqx", "", "the\nend"]
+    assert [searched.get(word) for word in asked] == [table.get(word) for word in asked]
+    assert searched.among(["the", "qwxz", "naïve"]) == {"the", "naïve"} & table.keys()
+    assert searched._table is None  # answered by searching, not by building the dict
+
+
+def test_the_frequency_table_is_built_once_searching_costs_as_much(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(typos_lexicon, "search_budget", lambda words: 2)
+    searched = FrequencyList(frequencies()._index)
+    answers = [searched.get(word) for word in ("the", "qwxz", "of")]
+    assert searched._table is not None
+    assert answers == [frequencies().get(word) for word in ("the", "qwxz", "of")]
+    assert answers[0] is not None and answers[1] is None
 
 
 def test_every_common_word_is_known_in_the_large_list() -> None:
     known = 10 ** (KNOWN_ZIPF - 9)
-    table = frequencies()
-    assert all(table.get(word, 0.0) >= known for word in common_words())
+    table = frequencies().table()
+    assert all(table.get(word, 0.0) >= known for word in common_words().as_set())
 
 
 def test_lazy_misspellings_equal_the_full_parse() -> None:

@@ -61,7 +61,7 @@ def prepare(settings: Settings) -> None:
     from tillint.checks.typos_lexicon import common_words, frequencies, misspellings
 
     common_words()
-    frequencies()
+    frequencies().table()
     misspellings()
 
 

@@ -17,13 +17,15 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from array import array
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache
 from itertools import repeat
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast, overload
 
+from tillint.checks.typos_packed import PackedWords, SearchedWords, search_budget
 from tillint.derived import derived
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
@@ -60,46 +62,50 @@ def parse_codespell(text: str) -> dict[str, Misspelling]:
     return entries
 
 
+class CodespellEntries(NamedTuple):
+    """codespell's lowercase misspellings, sorted, and the text after each one's ``->``."""
+
+    typos: PackedWords
+    rests: PackedWords
+
+
 class MisspellingList(Mapping[str, Misspelling]):
     """codespell's entries by lowercase misspelling, each parsed on first use.
 
     A run asks "is this a misspelling?" of every word, but needs the corrections of a
-    handful. So the misspellings alone are loaded up front, and the raw entries (the text
-    after ``->``, see ``raw_entries``) only when a word is on the list; each entry is parsed
-    when asked for. Both are kept between runs (``tillint.derived``).
+    handful. So the entries are kept packed (``CodespellEntries``, see
+    ``tillint.checks.typos_packed``): a question costs a search, and only the entries asked
+    for are parsed.
     """
 
-    def __init__(self, words: frozenset[str], read_raw: Callable[[], dict[str, str]]) -> None:
-        self._words = words
-        self._read_raw = read_raw
+    def __init__(self, entries: CodespellEntries) -> None:
+        self._entries = entries
+        self._listed = SearchedWords(entries.typos)
         self._parsed: dict[str, Misspelling | None] = {}
-
-    @cached_property
-    def _raw(self) -> dict[str, str]:
-        return self._read_raw()
 
     def _entry(self, word: str) -> Misspelling | None:
         if word not in self._parsed:
-            rest = self._raw.get(word)
+            position = self._entries.typos.position(word)
+            rest = None if position is None else self._entries.rests.word(position)
             parsed = None if rest is None else parse_codespell(f"{word}->{rest}").get(word)
             self._parsed[word] = parsed
         return self._parsed[word]
 
     def among(self, words: Iterable[str]) -> set[str]:
-        """The ``words`` on the list (one set intersection, then only those are parsed)."""
-        return {word for word in self._words.intersection(words) if self._entry(word) is not None}
+        """The ``words`` on the list (only those are parsed)."""
+        return {word for word in self._listed.among(words) if self._entry(word) is not None}
 
     def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and word in self._words and self._entry(word) is not None
+        return word in self._listed and self._entry(cast(str, word)) is not None
 
     def __getitem__(self, word: str) -> Misspelling:
-        entry = self._entry(word) if word in self._words else None
+        entry = self._entry(word) if word in self._listed else None
         if entry is None:
             raise KeyError(word)
         return entry
 
     def __iter__(self) -> Iterator[str]:
-        return (word for word in self._raw if self._entry(word) is not None)
+        return (word for word in self._entries.typos.unpacked() if self._entry(word) is not None)
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
@@ -115,19 +121,20 @@ def raw_entries(text: str) -> dict[str, str]:
     return raw
 
 
+def _codespell_entries(text: str) -> CodespellEntries:
+    raw = raw_entries(text)
+    typos = sorted(raw)
+    return CodespellEntries(PackedWords.of(typos), PackedWords.of(map(raw.__getitem__, typos)))
+
+
 @cache
 def misspellings() -> MisspellingList:
-    """codespell's main dictionary, by lowercase misspelling."""
+    """codespell's main dictionary, by lowercase misspelling (kept between runs)."""
     path = _package_file("codespell_lib", "dictionary.txt")
-    sources: list[str | Path] = [path, __file__]
-
-    def read() -> dict[str, str]:
-        return raw_entries(path.read_text("utf-8"))
-
-    words = derived("codespell-words", sources, lambda: "\n".join(read()))
-    return MisspellingList(
-        frozenset(words.split("\n")), lambda: derived("codespell", sources, read)
+    entries = derived(
+        "codespell-entries", [path, __file__], lambda: _codespell_entries(path.read_text("utf-8"))
     )
+    return MisspellingList(entries)
 
 
 def _package_data(package: str, name: str) -> bytes:
@@ -157,39 +164,106 @@ def _frequency_buckets(wordlist: str) -> list[list[str]]:
     return cast(list[list[str]], buckets)
 
 
-@cache
-def _large_buckets() -> list[list[str]]:
-    """wordfreq's large English list, by bucket (see ``_frequency_buckets``)."""
-    return _frequency_buckets("large")
-
-
 def _bucket_frequency(index: int) -> float:
     """The frequency (0..1) of the words in bucket ``index``: ``-index`` centibels."""
     return 10 ** (-index / 100)
 
 
+def _large_buckets_by_word() -> dict[str, int]:
+    """wordfreq's large English list, read from its data file: word -> bucket.
+
+    A word listed twice keeps its last bucket, as in wordfreq.
+    """
+    by_word: dict[str, int] = {}
+    for index, bucket in enumerate(_frequency_buckets("large")):
+        by_word.update(zip(bucket, repeat(index)))
+    return by_word
+
+
+class FrequencyIndex(NamedTuple):
+    """The large list: its words sorted, and the bucket of each (see ``_frequency_buckets``)."""
+
+    words: PackedWords
+    buckets: array[int]
+
+
+def _index_of(by_word: dict[str, int]) -> FrequencyIndex:
+    words = sorted(by_word)
+    return FrequencyIndex(PackedWords.of(words), array("H", map(by_word.__getitem__, words)))
+
+
+class FrequencyList:
+    """wordfreq's large English list: lowercase word -> frequency (0..1).
+
+    Words are looked up by binary search in the packed index, until the searches have cost
+    what building the 321,000-entry dict does (see ``tillint.checks.typos_packed``); ``table``
+    builds it at once.
+    """
+
+    def __init__(self, index: FrequencyIndex) -> None:
+        self._index = index
+        self._searches_left = search_budget(index.words)
+        self._table: dict[str, float] | None = None
+
+    @overload
+    def get(self, word: str) -> float | None: ...
+
+    @overload
+    def get(self, word: str, default: float) -> float: ...
+
+    def get(self, word: str, default: float | None = None) -> float | None:
+        if self._table is None and self._searches_left > 0:
+            self._searches_left -= 1
+            position = self._index.words.position(word)
+            return default if position is None else _bucket_frequency(self._index.buckets[position])
+        return self.table().get(word, default)
+
+    def among(self, words: Iterable[str]) -> set[str]:
+        """The ``words`` on the list."""
+        if self._table is None and self._searches_left > 0:
+            return {word for word in words if self.get(word) is not None}
+        return self.table().keys() & set(words)
+
+    def table(self) -> dict[str, float]:
+        """The whole list as a dict (the same as ``wordfreq.get_frequency_dict``)."""
+        if self._table is None:
+            buckets = self._index.buckets
+            frequency = [_bucket_frequency(i) for i in range(max(buckets) + 1)]
+            words = self._index.words.unpacked()
+            self._table = dict(zip(words, map(frequency.__getitem__, buckets), strict=True))
+        return self._table
+
+
+def _large_sources() -> list[str | Path]:
+    return [_package_file("wordfreq", "large_en.msgpack.gz"), __file__]
+
+
 @cache
-def frequencies() -> dict[str, float]:
+def frequencies() -> FrequencyList:
     """wordfreq's large English list: lowercase word -> frequency (0..1).
 
     The same values as ``wordfreq.get_frequency_dict("en", "large")``.
     """
-    table: dict[str, float] = {}
-    for index, bucket in enumerate(_large_buckets()):
-        if bucket:
-            table.update(zip(bucket, repeat(_bucket_frequency(index))))
-    return table
+    index = derived("wordfreq-index", _large_sources(), lambda: _index_of(_large_buckets_by_word()))
+    return FrequencyList(index)
 
 
 @cache
-def common_words() -> frozenset[str]:
+def common_words() -> SearchedWords:
     """wordfreq's small English list: words at Zipf 3 or more, a fraction of the large list.
 
     The small list is the head of the large one (same data, cut at Zipf 3), so a word in it is
     known to be common without loading the large list (a test checks this on the installed
-    wordfreq).
+    wordfreq). It is kept packed between runs (``tillint.checks.typos_packed``).
     """
-    return frozenset(word for bucket in _frequency_buckets("small") for word in bucket)
+    sources: list[str | Path] = [_package_file("wordfreq", "small_en.msgpack.gz"), __file__]
+    return SearchedWords(derived("wordfreq-common", sources, _read_common_words))
+
+
+def _read_common_words() -> PackedWords:
+    return PackedWords.of(
+        sorted({word for bucket in _frequency_buckets("small") for word in bucket})
+    )
 
 
 def is_common(word: str, min_zipf: float) -> bool:
@@ -221,22 +295,36 @@ def deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
-@cache
-def _frequent_long_words() -> frozenset[str]:
-    """Frequent words of at least seven letters: the targets of distance-2 look-ups.
+class FrequentLongWords(NamedTuple):
+    """Frequent words of at least seven letters, the targets of distance-2 look-ups; also by
+    length and first three letters, and by length and last three."""
 
-    Only the buckets frequent enough are read (a word listed twice has its last bucket's
-    frequency, as in ``frequencies``).
-    """
+    words: frozenset[str]
+    by_head: dict[tuple[int, str], list[str]]
+    by_tail: dict[tuple[int, str], list[str]]
+
+
+@cache
+def _frequent_long_words() -> FrequentLongWords:
+    """``FrequentLongWords``, kept between runs (``tillint.derived``)."""
+    return derived("wordfreq-long-words", _large_sources(), _read_frequent_long_words)
+
+
+def _read_frequent_long_words() -> FrequentLongWords:
     threshold = 10 ** (_DISTANCE_TWO_MIN_ZIPF - 9)
-    table = frequencies()
-    return frozenset(
+    words = frozenset(
         word
-        for index, bucket in enumerate(_large_buckets())
-        if _bucket_frequency(index) >= threshold
-        for word in bucket
-        if len(word) >= _DISTANCE_TWO_MIN_LENGTH - 1 and word.isalpha() and table[word] >= threshold
+        for word, bucket in _large_buckets_by_word().items()
+        if len(word) >= _DISTANCE_TWO_MIN_LENGTH - 1
+        and word.isalpha()
+        and _bucket_frequency(bucket) >= threshold
     )
+    by_head: dict[tuple[int, str], list[str]] = {}
+    by_tail: dict[tuple[int, str], list[str]] = {}
+    for word in sorted(words):
+        by_head.setdefault((len(word), word[:3]), []).append(word)
+        by_tail.setdefault((len(word), word[-3:]), []).append(word)
+    return FrequentLongWords(words, by_head, by_tail)
 
 
 def damerau_distance(a: str, b: str) -> int:
@@ -269,21 +357,10 @@ def distance_two_neighbours(word: str) -> set[str]:
     variants: set[str] = set()
     for first in deletes(word) | {word}:
         variants.update(deletes(first), (first,))
-    found = variants & _frequent_long_words()
+    found = variants & _frequent_long_words().words
     for variant in variants:
         found.update(_frequent_insertions(variant))
     return {w for w in found if w != word and damerau_distance(word, w) <= 2}
-
-
-@cache
-def _frequent_long_words_by_ends() -> tuple[dict[tuple[int, str], list[str]], ...]:
-    """The frequent long words by length and first three letters, and by length and last three."""
-    by_head: dict[tuple[int, str], list[str]] = {}
-    by_tail: dict[tuple[int, str], list[str]] = {}
-    for word in _frequent_long_words():
-        by_head.setdefault((len(word), word[:3]), []).append(word)
-        by_tail.setdefault((len(word), word[-3:]), []).append(word)
-    return by_head, by_tail
 
 
 def _frequent_insertions(variant: str) -> Iterator[str]:
@@ -292,7 +369,7 @@ def _frequent_insertions(variant: str) -> Iterator[str]:
     Inserted at the fourth letter or later, the word starts with the variant's first three
     letters; inserted before, it ends with the variant's last three.
     """
-    by_head, by_tail = _frequent_long_words_by_ends()
+    _, by_head, by_tail = _frequent_long_words()
     size = len(variant) + 1
     for longer in (*by_head.get((size, variant[:3]), ()), *by_tail.get((size, variant[-3:]), ())):
         first = 0

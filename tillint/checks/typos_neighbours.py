@@ -188,7 +188,7 @@ def _lexical_evidence(
     if "'" in word or any(zipf(stem) >= STEM_ZIPF for stem in stems):
         return None
     word_zipf = zipf(word)
-    existing = frequencies().keys() & edits1(word)
+    existing = frequencies().among(edits1(word))
     close = tuple(
         sorted(n for n in existing if zipf(n) >= word_zipf and not _is_inflection(word, n))
     )
