@@ -7,7 +7,7 @@ import pickle
 import pytest
 import wordfreq
 
-from tillint.checks import typos_lexicon
+from tillint.checks import typos_lexicon, typos_packed
 from tillint.checks.typos import KNOWN_ZIPF
 from tillint.checks.typos_lexicon import (
     FrequencyList,
@@ -19,6 +19,7 @@ from tillint.checks.typos_lexicon import (
     misspellings,
     parse_codespell,
 )
+from tillint.checks.typos_packed import PackedWords, SearchedWords
 
 
 def test_frequencies_equal_wordfreqs_own_dictionary() -> None:
@@ -92,3 +93,22 @@ def test_summaries_carry_the_lexical_evidence() -> None:
     derived = evidence("frobnicated", ())
     assert derived is not None and "frobnicate" in derived.stems
     assert suggestions(derived, {"frobnicate": 2}) == []
+
+
+def test_packed_words_are_found_where_they_lie() -> None:
+    words = sorted(["zebra", "apple", "café", "cafe", "naïve", "été", "a"])
+    packed = PackedWords.of(words)
+    assert [packed.position(word) for word in words] == list(range(len(words)))
+    assert packed.position("caf") is None and packed.position("zebras") is None
+    assert packed.unpacked() == words and packed.word(2) == words[2]
+
+
+def test_searched_words_turn_into_a_set_once_searching_costs_as_much(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(typos_packed, "search_budget", lambda words: 3)
+    listed = SearchedWords(PackedWords.of(["be", "sea", "see"]))
+    assert listed.among(["see", "saw"]) == {"see"}
+    assert listed._set is None  # two searches so far
+    assert "sea" in listed and 3 not in listed and "be" in listed
+    assert listed._set == {"be", "see", "sea"}
