@@ -209,10 +209,22 @@ def _lint_in_worker(job: tuple[str, bool]) -> FileResult:
     return lint_path(job[0], *_worker_state, complete=job[1])
 
 
-def lint_jobs(jobs: Sequence[tuple[str, bool]], settings: Settings, cwd: Path) -> list[FileResult]:
-    """Lint (path, complete) jobs, in ``settings.jobs`` processes when there are enough."""
+def lint_jobs(
+    jobs: Sequence[tuple[str, bool]], settings: Settings, cwd: Path
+) -> Iterator[FileResult]:
+    """Lint (path, complete) jobs, in ``settings.jobs`` processes when there are enough.
+
+    Results come in job order as they are ready, so the caller stores them in the cache while
+    the workers go on.
+    """
     if settings.jobs <= 1 or len(jobs) < MIN_FILES_FOR_POOL:
-        return [lint_path(path, settings, cwd, complete) for path, complete in jobs]
+        return (lint_path(path, settings, cwd, complete) for path, complete in jobs)
+    return _lint_in_pool(jobs, settings, cwd)
+
+
+def _lint_in_pool(
+    jobs: Sequence[tuple[str, bool]], settings: Settings, cwd: Path
+) -> Iterator[FileResult]:
     import multiprocessing  # only runs with many files pay for importing these
     from concurrent.futures import ProcessPoolExecutor
 
@@ -223,17 +235,20 @@ def lint_jobs(jobs: Sequence[tuple[str, bool]], settings: Settings, cwd: Path) -
 
     chunksize = max(1, min(64, len(jobs) // (settings.jobs * 8)))
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    # What the workers inherit is never collected: the collector would only copy its pages.
+    gc.freeze()
     pool = ProcessPoolExecutor(
         settings.jobs, mp_context=context, initializer=_init_worker, initargs=(settings, cwd)
     )
     try:
-        results = list(pool.map(_lint_in_worker, jobs, chunksize=chunksize))
+        yield from pool.map(_lint_in_worker, jobs, chunksize=chunksize)
     except BaseException:
         # On Ctrl-C, drop the queued chunks instead of waiting for the whole run.
         pool.shutdown(wait=False, cancel_futures=True)
         raise
+    finally:
+        gc.unfreeze()
     pool.shutdown()
-    return results
 
 
 def cache_key(path: str | Path, settings: Settings) -> str:
