@@ -52,6 +52,28 @@ def test_cache_hit_after_touch_uses_content_digest(in_tmp: Path) -> None:
     assert run_cli("check", "--format", "concise", ".").output == first
 
 
+def test_a_warm_run_writes_nothing_to_the_cache(in_tmp: Path) -> None:
+    _tree(in_tmp, 5)
+    run_cli("check", ".")
+    database = in_tmp / ".tillint_cache" / "results.sqlite"
+    written = database.stat().st_mtime_ns, database.stat().st_size
+    os.utime(database, ns=(1, 1))  # any write would move it
+    run_cli("check", ".")
+    assert (database.stat().st_mtime_ns, database.stat().st_size) == (1, written[1])
+
+
+def test_a_cache_of_another_schema_is_replaced(in_tmp: Path) -> None:
+    _tree(in_tmp, 5)
+    expected = run_cli("check", "--format", "concise", ".").output
+    database = in_tmp / ".tillint_cache" / "results.sqlite"
+    with sqlite3.connect(database) as connection:
+        connection.execute("UPDATE meta SET value = 'old' WHERE name = 'schema'")
+    connection.close()
+    result = run_cli("check", "--format", "concise", ".")
+    assert "discarded a result cache written by another tillint version" in result.output
+    assert run_cli("check", "--format", "concise", ".").output == expected
+
+
 def test_corrupt_cache_is_discarded_with_one_warning(in_tmp: Path) -> None:
     _tree(in_tmp, 5)
     expected = run_cli("check", "--format", "concise", ".").output

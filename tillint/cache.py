@@ -145,6 +145,10 @@ class ResultCache:
         return None
 
     def _ensure_schema(self, connection: sqlite3.Connection) -> None:
+        """Create the tables, or replace those of another schema. A current cache is only
+        read: a run that finds every result cached writes nothing."""
+        if _schema_of(connection) == SCHEMA_VERSION:
+            return
         with connection:
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)"
@@ -273,6 +277,15 @@ class ResultCache:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
+
+
+def _schema_of(connection: sqlite3.Connection) -> str | None:
+    """The schema version a cache database records, None for a new one."""
+    try:
+        row = connection.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+    except sqlite3.OperationalError:  # no meta table yet
+        return None
+    return None if row is None else str(row[0])
 
 
 def _remove_database(path: Path) -> None:
