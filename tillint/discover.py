@@ -66,12 +66,13 @@ def _glob_regex(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns))
 
 
-def _matches(relative: str, patterns: tuple[str, ...]) -> bool:
+def _matches(relative: str, patterns: tuple[str, ...], name: str | None = None) -> bool:
     """Whether a glob matches the file name or the path relative to the walked directory."""
     regex = _glob_regex(patterns)
     if regex is None:
         return False
-    name = relative.rsplit("/", 1)[-1]
+    if name is None:
+        name = relative.rsplit("/", 1)[-1]
     return regex.match(name) is not None or regex.match(relative) is not None
 
 
@@ -204,18 +205,19 @@ def _walk(top: Path, settings: Settings, found: Discovery) -> None:
             own = _gitignore(os.path.join(base, prefix, ".gitignore"))
             ignores = [*ignores, _IgnoreFile(own, strip=len(prefix))] if own else ignores
         for entry in entries:
-            relative = prefix + entry.name
+            name = entry.name
+            relative = prefix + name
             if _is_directory(entry):
                 if not (
                     entry.is_symlink()
-                    or _matches(relative, settings.exclude)
-                    or _ignored(relative, True, ignores)
+                    or _matches(relative, settings.exclude, name)
+                    or (ignores and _ignored(relative, True, ignores))
                 ):
                     pending.append((relative + "/", ignores))
             elif (
-                _matches(relative, settings.include)
-                and not _matches(relative, settings.exclude)
-                and not _ignored(relative, False, ignores)
+                _matches(relative, settings.include, name)
+                and not _matches(relative, settings.exclude, name)
+                and not (ignores and _ignored(relative, False, ignores))
             ):
                 _add_refused(entry.path, _entry_refusal(entry, roots), found)
 
@@ -276,5 +278,10 @@ class PathNames:
 
     def of(self, path: str) -> tuple[str, str]:
         """The path as displayed and as keyed in the cache."""
-        absolute = path if os.path.isabs(path) else os.path.normpath(self._here + path)
+        if os.path.isabs(path):
+            absolute = path
+        elif path.startswith(os.pardir):
+            absolute = os.path.normpath(self._here + path)
+        else:  # discovery returns normalized paths: only a leading ".." needs resolving
+            absolute = self._here + path
         return _below(absolute, self._cwd), _below(absolute, self._root)
