@@ -134,6 +134,9 @@ class ResultCache:
             try:
                 connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
                 connection.execute("PRAGMA journal_mode=WAL")
+                # A commit is not synced to disk, a checkpoint is: a crash may lose the last
+                # runs' rows (they are computed again), never leave the database inconsistent.
+                connection.execute("PRAGMA synchronous=NORMAL")
                 self._ensure_schema(connection)
                 self._rows = self._read_rows(connection)
                 return connection
