@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pickle
 import sqlite3
 from dataclasses import replace
@@ -40,13 +41,32 @@ def digest(raw: bytes) -> str:
 
 @cache
 def code_fingerprint() -> str:
-    """A digest of tillint's own source and rule files: a new build invalidates the cache."""
+    """A digest of tillint's own source and rule files: a new build invalidates the cache.
+
+    It digests their contents, so it is the same in every checkout of the same code (caches
+    move between CI machines).
+    """
     h = hashlib.blake2b(__version__.encode(), digest_size=16)
-    package = Path(__file__).parent
-    for path in sorted([*package.rglob("*.py"), *rules_dir().glob("*.yaml")]):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
+    for path in _code_files():
+        h.update(os.path.basename(path).encode())
+        with open(path, "rb") as handle:
+            h.update(handle.read())
     return h.hexdigest()
+
+
+def _code_files() -> list[str]:
+    """tillint's modules and rule files, in a stable order (``os.walk``: a warm run lists
+    them, and ``Path.rglob`` takes longer than reading them)."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    found = [
+        os.path.join(top, name)
+        for top, _, names in os.walk(package)
+        for name in names
+        if name.endswith(".py")
+    ]
+    rules = os.fspath(rules_dir())
+    found.extend(os.path.join(rules, name) for name in os.listdir(rules) if name.endswith(".yaml"))
+    return sorted(found)
 
 
 def file_digest(path: str | Path) -> str | None:
