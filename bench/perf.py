@@ -8,6 +8,9 @@ temporary directory and prints, for each target, the median wall time of ``--run
 parsing every file with markdown-it-py in one and in two processes. Peer linters are timed
 when installed (markdownlint-cli2, pymarkdown, rumdl). Figures are printed, never asserted.
 Every tillint run is offline with the default rules (links and LanguageTool need the network).
+Run it with the Python tillint is installed in (``sys.executable`` runs everything); the first
+floor printed is that Python's bare start, which a site-wide install can make several times
+slower than a virtual environment's (``.pth`` files that import packages at startup).
 """
 
 from __future__ import annotations
@@ -149,6 +152,12 @@ def peers(root: Path, runs: int) -> None:
             print(f"  peer: {name:<46} not installed")
 
 
+def median_note(root: Path) -> Path:
+    """A typical note: the corpus file of median size (one.md is tiny, with common words)."""
+    notes = sorted(root.rglob("*.md"), key=lambda path: (path.stat().st_size, path.as_posix()))
+    return notes[len(notes) // 2]
+
+
 def one_file(root: Path, runs: int) -> None:
     small = root / "one.md"
     small.write_text("# One\n\nA short note with a footnote.[^1]\n\n[^1]: Source.\n", "utf-8")
@@ -156,6 +165,9 @@ def one_file(root: Path, runs: int) -> None:
     row("floor: python start + import markdown_it", floor)
     seconds = timed([*TILLINT, "one.md"], root, runs, clear_cache(root))
     row("tillint check one.md, cold cache", seconds, floor)
+    note = median_note(root)
+    seconds = timed([*TILLINT, str(note.relative_to(root))], root, runs, clear_cache(root))
+    row(f"tillint check {note.name} (median size), cold cache", seconds, floor)
     user_cache = Path(os.environ["XDG_CACHE_HOME"])
 
     def first_run() -> None:
