@@ -181,15 +181,18 @@ def _large_buckets_by_word() -> dict[str, int]:
 
 
 class FrequencyIndex(NamedTuple):
-    """The large list: its words sorted, and the bucket of each (see ``_frequency_buckets``)."""
+    """The large list: its words sorted, the bucket of each (see ``_frequency_buckets``), and
+    one more than the largest bucket."""
 
     words: PackedWords
     buckets: array[int]
+    bucket_count: int
 
 
 def _index_of(by_word: dict[str, int]) -> FrequencyIndex:
     words = sorted(by_word)
-    return FrequencyIndex(PackedWords.of(words), array("H", map(by_word.__getitem__, words)))
+    buckets = array("H", map(by_word.__getitem__, words))
+    return FrequencyIndex(PackedWords.of(words), buckets, max(buckets) + 1)
 
 
 class FrequencyList:
@@ -228,7 +231,7 @@ class FrequencyList:
         """The whole list as a dict (the same as ``wordfreq.get_frequency_dict``)."""
         if self._table is None:
             buckets = self._index.buckets
-            frequency = [_bucket_frequency(i) for i in range(max(buckets) + 1)]
+            frequency = list(map(_bucket_frequency, range(self._index.bucket_count)))
             words = self._index.words.unpacked()
             self._table = dict(zip(words, map(frequency.__getitem__, buckets), strict=True))
         return self._table
