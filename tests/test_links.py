@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from tests.conftest import CORPUS, FIXTURE, REPO, run_cli, write_file
-from tillint.checks.links_extract import github_slug, gitlab_slug
+from tillint.checks.links_extract import extract_links, github_slug, gitlab_slug
+from tillint.document import Document
 
 
 def _rows(*args: str | Path) -> list[tuple[str, str, int, int]]:
@@ -112,6 +113,23 @@ def test_positions_in_lists_quotes_references_footnotes_and_crlf(in_tmp: Path) -
         ("doc.md", "LK003", 17, 11),
         ("doc.md", "LK003", 17, 33),
         ("doc.md", "LK003", 17, 49),
+    ]
+
+
+def test_destinations_with_parentheses_escapes_and_angle_brackets_are_placed_exactly() -> None:
+    text = (
+        "[a](x(y)z) [b](p\\)q) [c](<s t>) [d](u\\\\v) `[e](code)`\n"
+        '<https://auto.example/> <me@example.com> [f]( w "title")\n'
+    )
+    links = extract_links(Document.from_text(text), [])
+    assert [(text[link.start : link.end], link.target) for link in links if link.exact] == [
+        ("x(y)z", "x(y)z"),
+        ("p\\)q", "p)q"),
+        ("<s t>", "s%20t"),
+        ("u\\\\v", "u%5Cv"),
+        ("https://auto.example/", "https://auto.example/"),
+        ("me@example.com", "mailto:me@example.com"),
+        ("w", "w"),
     ]
 
 

@@ -13,10 +13,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from tillint.document import Document
 from tillint.finding import Span
@@ -24,9 +23,12 @@ from tillint.finding import Span
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-_DEST_CHAR = r"(?:[^\s()\\]|\\.)"
+# Destination characters: any but space, parentheses and backslash, or a backslash escape.
+# Written as runs of plain characters between escapes, which the regex engine matches in one
+# tight loop (an alternation tried at every character took three times as long).
+_DEST_CHARS = r"[^\s()\\]*(?:\\.[^\s()\\]*)*"
 _INLINE_DESTINATION = re.compile(
-    rf"\]\([ \t]*(<[^<>\n]*>|{_DEST_CHAR}*(?:\({_DEST_CHAR}*\){_DEST_CHAR}*)*)"
+    rf"\]\([ \t]*(<[^<>\n]*>|{_DEST_CHARS}(?:\({_DEST_CHARS}\){_DEST_CHARS})*)"
 )
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\x00-\x20]*)>")
 _EMAIL_AUTOLINK = re.compile(r"<([A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9.\-]+)>")
@@ -66,15 +68,18 @@ class Link:
     kind: str  # "link", "image", "html" or "front-matter"
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    """A destination as written (``raw``) at ``start:end``; normalized only when needed."""
+class _Candidate(NamedTuple):
+    """A destination as written (``raw``) at ``start:end``; normalized only when needed.
+
+    A named tuple: a block's candidates are made for every block with a link, and sort by
+    ``start`` (no two start at the same offset) without a key function.
+    """
 
     start: int
     end: int
     raw: str
 
-    @cached_property
+    @property
     def normalized(self) -> str:
         return _normalize(self.raw)
 
@@ -112,14 +117,18 @@ def _block_region(doc: Document, token: Token) -> tuple[int, int]:
 
 def _candidates(doc: Document, start: int, end: int) -> list[_Candidate]:
     """Every destination written in ``text[start:end]`` outside code, in text order."""
-    found = []
-    for pattern in (_INLINE_DESTINATION, _AUTOLINK):
-        for match in pattern.finditer(doc.text, start, end):
+    text = doc.text
+    found = [
+        _Candidate(match.start(1), match.end(1), match.group(1))
+        for match in _INLINE_DESTINATION.finditer(text, start, end)
+    ]
+    if text.find("<", start, end) >= 0:  # autolinks are only looked for where one can be
+        for match in _AUTOLINK.finditer(text, start, end):
             found.append(_Candidate(match.start(1), match.end(1), match.group(1)))
-    for match in _EMAIL_AUTOLINK.finditer(doc.text, start, end):
-        found.append(_Candidate(match.start(1), match.end(1), "mailto:" + match.group(1)))
-    found.sort(key=lambda c: c.start)
-    return [c for c in found if not doc.in_code(c.start)]
+        for match in _EMAIL_AUTOLINK.finditer(text, start, end):
+            found.append(_Candidate(match.start(1), match.end(1), "mailto:" + match.group(1)))
+        found.sort()
+    return [candidate for candidate in found if not doc.in_code(candidate.start)]
 
 
 class _CandidateQueue:
@@ -134,14 +143,8 @@ class _CandidateQueue:
     def __init__(self, candidates: list[_Candidate]) -> None:
         self.candidates = candidates
         self.used: set[int] = set()
-        self.by_raw = self._index(lambda candidate: candidate.raw)
+        self.by_raw = _positions_by([candidate.raw for candidate in candidates])
         self.by_normalized: dict[str, list[int]] | None = None
-
-    def _index(self, key: Callable[[_Candidate], str]) -> dict[str, list[int]]:
-        index: dict[str, list[int]] = {}
-        for position in range(len(self.candidates) - 1, -1, -1):
-            index.setdefault(key(self.candidates[position]), []).append(position)
-        return index
 
     def _pop_unused(self, positions: list[int] | None) -> _Candidate | None:
         while positions:
@@ -155,9 +158,18 @@ class _CandidateQueue:
         found = self._pop_unused(self.by_raw.get(target))
         if found is None:
             if self.by_normalized is None:
-                self.by_normalized = self._index(lambda candidate: candidate.normalized)
+                normalized = [candidate.normalized for candidate in self.candidates]
+                self.by_normalized = _positions_by(normalized)
             found = self._pop_unused(self.by_normalized.get(target))
         return found
+
+
+def _positions_by(keys: list[str]) -> dict[str, list[int]]:
+    """Each key's positions in ``keys``, last first: ``pop()`` gives the first."""
+    positions: dict[str, list[int]] = {}
+    for position in range(len(keys) - 1, -1, -1):
+        positions.setdefault(keys[position], []).append(position)
+    return positions
 
 
 def reference_definitions(doc: Document) -> dict[str, _Candidate]:
@@ -180,12 +192,19 @@ def reference_definitions(doc: Document) -> dict[str, _Candidate]:
     return definitions
 
 
-def _link_tokens(inline: Token) -> Iterator[tuple[str, str]]:
+def _link_tokens(inline: Token) -> list[tuple[str, str]]:
+    """(target, kind) of the inline text's links and images, in order."""
+    # Every link or image markdown-it makes here (inline, reference, autolink; there is no
+    # linkify) is written with a "]" or a "<": most text has neither, and no child is looked at.
+    if "]" not in inline.content and "<" not in inline.content:
+        return []
+    wanted = []
     for child in inline.children or []:
         if child.type == "link_open":
-            yield str(child.attrs.get("href", "")), "link"
+            wanted.append((str(child.attrs.get("href", "")), "link"))
         elif child.type == "image":
-            yield str(child.attrs.get("src", "")), "image"
+            wanted.append((str(child.attrs.get("src", "")), "image"))
+    return wanted
 
 
 def _markdown_links(
@@ -194,7 +213,7 @@ def _markdown_links(
     for token in doc.tokens:
         if token.type != "inline" or not token.map:
             continue
-        wanted = list(_link_tokens(token))
+        wanted = _link_tokens(token)
         if not wanted:
             continue
         start, end = _block_region(doc, token)
