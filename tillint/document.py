@@ -136,8 +136,9 @@ class Document:
 
     def line_end(self, line: int) -> int:
         """Offset just past the line's last character, before its ``\\r\\n``, ``\\r`` or ``\\n``."""
-        end = self._line_starts[line] - 1 if line < len(self._line_starts) else len(self.text)
-        if end > self._line_starts[line - 1] and self.text[end - 1 : end] == "\r":
+        starts = self._line_starts
+        end = starts[line] - 1 if line < len(starts) else len(self.text)
+        if end > starts[line - 1] and self.text[end - 1] == "\r":
             end -= 1
         return end
 

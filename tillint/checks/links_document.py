@@ -73,8 +73,11 @@ def record_link(record: LinkRecord) -> Link:
     return Link(target, start, end, span, source_line, exact, kind)
 
 
+@lru_cache(maxsize=4096)
 def link_kind(target: str) -> str:
-    """``fragment``, ``external`` (http/https), ``scheme`` (any other scheme) or ``local``."""
+    """``fragment``, ``external`` (http/https), ``scheme`` (any other scheme) or ``local``.
+
+    Cached: a document's check and its summary ask it of every link."""
     if target.startswith("#"):
         return "fragment"
     if target.startswith("//"):
@@ -105,6 +108,8 @@ def links_of(doc: Document, options: LinkOptions) -> list[Link]:
     if links is None:
         links = extract_links(doc, options.front_matter_url_keys)
         _extracted[doc] = links
+    if not options.exclude:
+        return list(links)
     return [link for link in links if not options.excluded_target(link.target)]
 
 

@@ -14,7 +14,6 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from tillint.document import Document
@@ -50,13 +49,14 @@ GITHUB_ID_PREFIX = "user-content-"
 _NOT_KEPT_IN_ASCII_SLUG = re.compile(r"[^a-z0-9_ \-]+")
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """One link destination in a document: what it points to and where it is written.
 
     ``target`` is the destination as markdown-it resolved it (``href``/``src``; percent-encoded),
     or the attribute or front matter value as written. ``start``/``end`` are offsets of the
     written destination in the document text when ``exact``; otherwise the block's start.
+    A named tuple: one is made for every link of every document, three times faster than a
+    frozen dataclass.
     """
 
     target: str
@@ -135,26 +135,38 @@ class _CandidateQueue:
     """Candidates of one block, each taken once: the first unused one matching a target.
 
     A badge `[![alt](img)](url)` yields the link before the image, so matching is by value,
-    not by order alone. Destinations written exactly as markdown-it resolved them are found
-    through one dictionary, the others through a second one built (normalizing every
-    candidate) the first time it is needed.
+    not by order alone. The first unused candidate, usually the one, is tried first; failing
+    that, destinations written exactly as markdown-it resolved them are found through one
+    dictionary, the others through a second one (normalizing every candidate), each built the
+    first time it is needed.
     """
 
     def __init__(self, candidates: list[_Candidate]) -> None:
         self.candidates = candidates
         self.used: set[int] = set()
-        self.by_raw = _positions_by([candidate.raw for candidate in candidates])
+        self.first_unused = 0
+        self.by_raw: dict[str, list[int]] | None = None
         self.by_normalized: dict[str, list[int]] | None = None
+
+    def _use(self, position: int) -> _Candidate:
+        self.used.add(position)
+        while self.first_unused in self.used:
+            self.first_unused += 1
+        return self.candidates[position]
 
     def _pop_unused(self, positions: list[int] | None) -> _Candidate | None:
         while positions:
             position = positions.pop()
             if position not in self.used:
-                self.used.add(position)
-                return self.candidates[position]
+                return self._use(position)
         return None
 
     def take(self, target: str) -> _Candidate | None:
+        first = self.first_unused
+        if first < len(self.candidates) and self.candidates[first].raw == target:
+            return self._use(first)
+        if self.by_raw is None:
+            self.by_raw = _positions_by([candidate.raw for candidate in self.candidates])
         found = self._pop_unused(self.by_raw.get(target))
         if found is None:
             if self.by_normalized is None:
@@ -248,6 +260,7 @@ def _html_regions(doc: Document) -> Iterator[tuple[int, int]]:
             continue
         if token.type == "html_block" or (
             token.type == "inline"
+            and "<" in token.content
             and any(child.type == "html_inline" for child in token.children or [])
         ):
             yield _block_region(doc, token)
