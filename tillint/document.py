@@ -236,6 +236,12 @@ class Document:
 
         return parser().parse(self.text)
 
+    @cached_property
+    def inline_tokens(self) -> list[Token]:
+        """The inline tokens that have line maps (paragraphs, headings, table cells), in order:
+        the text that links and code spans are written in, found in one pass over the tokens."""
+        return [token for token in self.tokens if token.type == "inline" and token.map]
+
     def lines_of(self, token_types: frozenset[str]) -> frozenset[int]:
         """1-based lines covered by block tokens of the given types."""
         lines: set[int] = set()
@@ -274,8 +280,9 @@ class Document:
     def code_spans(self) -> list[tuple[int, int]]:
         """Sorted, disjoint (start, end) offsets of inline code spans, backticks included."""
         spans: list[tuple[int, int]] = []
-        for token in self.tokens:
-            if token.type == "inline" and token.map and "`" in token.content:
+        for token in self.inline_tokens:
+            if "`" in token.content:
+                assert token.map is not None
                 start = self.line_start(token.map[0] + 1)
                 end = self.line_end(token.map[1])
                 spans.extend(_code_spans_in(self.text, start, end))
@@ -304,26 +311,31 @@ def _scalar(key: str, raw: str, start: int) -> FrontMatterScalar | None:
 
 def _code_spans_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Code spans in ``text[start:end]``: a backtick run closed by the next run of the same
-    length. Each run's closer is found in one backward pass, so many backticks stay linear."""
+    length. That is most often the very next run; otherwise the closer is looked up in a table
+    made in one backward pass over the block's runs, so many backticks stay linear."""
     runs = [match.span() for match in _BACKTICKS.finditer(text, start, end)]
-    if len(runs) < 2:
-        return []
-    closers = _next_of_same_length(runs)
+    closers: list[int | None] | None = None
     spans = []
     index = 0
-    while index < len(runs):
-        closer = closers[index]
-        if closer is None or _escaped_single_backtick(text, *runs[index]):
+    while index < len(runs) - 1:  # the last run closes, or is left alone
+        opener_start, opener_end = runs[index]
+        length = opener_end - opener_start
+        # One backtick after a backslash is a literal backtick: it opens nothing.
+        if length == 1 and opener_start > 0 and text[opener_start - 1] == "\\":
             index += 1
             continue
-        spans.append((runs[index][0], runs[closer][1]))
+        next_start, next_end = runs[index + 1]
+        closer: int | None = index + 1
+        if next_end - next_start != length:
+            if closers is None:
+                closers = _next_of_same_length(runs)
+            closer = closers[index]
+        if closer is None:
+            index += 1
+            continue
+        spans.append((opener_start, runs[closer][1]))
         index = closer + 1
     return spans
-
-
-def _escaped_single_backtick(text: str, run_start: int, run_end: int) -> bool:
-    """Whether the run is one backtick after a backslash: a literal backtick, opening nothing."""
-    return run_end - run_start == 1 and run_start > 0 and text[run_start - 1] == "\\"
 
 
 def _next_of_same_length(runs: list[tuple[int, int]]) -> list[int | None]:

@@ -189,9 +189,9 @@ def reference_definitions(doc: Document) -> dict[str, _Candidate]:
     if "]:" not in doc.text:
         return {}
     inline_lines: set[int] = set()
-    for token in doc.tokens:
-        if token.type == "inline" and token.map:
-            inline_lines.update(range(token.map[0] + 1, token.map[1] + 1))
+    for token in doc.inline_tokens:
+        assert token.map is not None
+        inline_lines.update(range(token.map[0] + 1, token.map[1] + 1))
     skip = inline_lines | doc.non_prose_lines
     definitions: dict[str, _Candidate] = {}
     for line in range(1, doc.line_count + 1):
@@ -222,9 +222,7 @@ def _link_tokens(inline: Token) -> list[tuple[str, str]]:
 def _markdown_links(
     doc: Document, definitions: dict[str, _Candidate], make: _LinkMaker
 ) -> Iterator[Link]:
-    for token in doc.tokens:
-        if token.type != "inline" or not token.map:
-            continue
+    for token in doc.inline_tokens:
         wanted = _link_tokens(token)
         if not wanted:
             continue
@@ -335,11 +333,10 @@ def _heading_anchors(doc: Document, style: str) -> Iterator[str]:
     slug = SLUGGERS[style]
     seen: dict[str, int] = {}
     tokens = doc.tokens
-    for index, token in enumerate(tokens[:-1]):
-        if token.type != "heading_open":
-            continue
+    headings = [index for index, token in enumerate(tokens[:-1]) if token.type == "heading_open"]
+    for index in headings:
         text = _heading_text(tokens[index + 1])
-        explicit = _EXPLICIT_ID.match(text)
+        explicit = _EXPLICIT_ID.match(text) if "{#" in text else None
         texts = [text]
         if explicit:
             yield explicit.group(2)
