@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import CORPUS, FIXTURE, REPO, run_cli, write_file
+from tillint.checks.links_document import malformed_reason
 from tillint.checks.links_extract import extract_links, github_slug, gitlab_slug
 from tillint.document import Document
 
@@ -201,6 +202,26 @@ def test_malformed_links(in_tmp: Path) -> None:
         ("doc.md", "LK007", 1, 67),
     ]
     assert _messages("--offline", "doc.md")[1] == "unknown scheme `htps:` in `htps://x.org`"
+
+
+def test_web_urls_are_malformed_only_for_what_their_host_and_port_say() -> None:
+    schemes = frozenset({"mailto"})
+    fine = [
+        "https://example.org",
+        "http://a-b.example.org/p?q#f",
+        "https://u@x.org/",
+        "https://x.org:8080",
+    ]
+    assert [malformed_reason(url, schemes) for url in fine] == [None] * len(fine)
+    assert [
+        malformed_reason(url, schemes)
+        for url in ("http:///path", "https://x.org:0/", "https://x%20y.org/", "https://x.org:99999")
+    ] == [
+        "bad URL `http:///path`: no host",
+        "bad URL `https://x.org:0/`: no host",
+        "bad URL `https://x%20y.org/`: `x%20y.org` is not a host name",
+        "bad URL `https://x.org:99999`: Port out of range 0-65535",
+    ]
 
 
 def test_offline_says_nothing_about_external_links(in_tmp: Path) -> None:
