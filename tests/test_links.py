@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 from tests.conftest import CORPUS, FIXTURE, REPO, run_cli, write_file
-from tillint.checks.links_extract import github_slug, gitlab_slug
+from tillint.checks.links_document import malformed_reason
+from tillint.checks.links_extract import extract_links, github_slug, gitlab_slug
+from tillint.document import Document
 
 
 def _rows(*args: str | Path) -> list[tuple[str, str, int, int]]:
@@ -115,6 +117,23 @@ def test_positions_in_lists_quotes_references_footnotes_and_crlf(in_tmp: Path) -
     ]
 
 
+def test_destinations_with_parentheses_escapes_and_angle_brackets_are_placed_exactly() -> None:
+    text = (
+        "[a](x(y)z) [b](p\\)q) [c](<s t>) [d](u\\\\v) `[e](code)`\n"
+        '<https://auto.example/> <me@example.com> [f]( w "title")\n'
+    )
+    links = extract_links(Document.from_text(text), [])
+    assert [(text[link.start : link.end], link.target) for link in links if link.exact] == [
+        ("x(y)z", "x(y)z"),
+        ("p\\)q", "p)q"),
+        ("<s t>", "s%20t"),
+        ("u\\\\v", "u%5Cv"),
+        ("https://auto.example/", "https://auto.example/"),
+        ("me@example.com", "mailto:me@example.com"),
+        ("w", "w"),
+    ]
+
+
 def test_root_absolute_links_and_site_routes(in_tmp: Path) -> None:
     write_file(in_tmp, "git/merge.md", "# Merge\n\n## Fast forward\n")
     post = '---\npath: "/cheatsheet/21-04-26/"\n---\n# Post\n## Setup\n'
@@ -183,6 +202,26 @@ def test_malformed_links(in_tmp: Path) -> None:
         ("doc.md", "LK007", 1, 67),
     ]
     assert _messages("--offline", "doc.md")[1] == "unknown scheme `htps:` in `htps://x.org`"
+
+
+def test_web_urls_are_malformed_only_for_what_their_host_and_port_say() -> None:
+    schemes = frozenset({"mailto"})
+    fine = [
+        "https://example.org",
+        "http://a-b.example.org/p?q#f",
+        "https://u@x.org/",
+        "https://x.org:8080",
+    ]
+    assert [malformed_reason(url, schemes) for url in fine] == [None] * len(fine)
+    assert [
+        malformed_reason(url, schemes)
+        for url in ("http:///path", "https://x.org:0/", "https://x%20y.org/", "https://x.org:99999")
+    ] == [
+        "bad URL `http:///path`: no host",
+        "bad URL `https://x.org:0/`: no host",
+        "bad URL `https://x%20y.org/`: `x%20y.org` is not a host name",
+        "bad URL `https://x.org:99999`: Port out of range 0-65535",
+    ]
 
 
 def test_offline_says_nothing_about_external_links(in_tmp: Path) -> None:

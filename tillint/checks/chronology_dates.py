@@ -50,6 +50,8 @@ _PATTERNS = (
     rf"(?P<dd>\d{{1,2}}){_ORDINAL}[ \t]+(?P<dmn>{_MONTH}),?[ \t]+(?P<dy>\d{{4}})",
 )
 DATE_LIKE = r"(?:" + "|".join(f"(?:{p})" for p in _PATTERNS) + ")"
+# What a date-like text starts with: a digit or the first letter of a month name.
+DATE_START = r"[\d" + "".join(sorted({name[0] for name in _MONTH_NAMES})) + "]"
 _DATE_LIKE = re.compile(DATE_LIKE, re.IGNORECASE)
 
 

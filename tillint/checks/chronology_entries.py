@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from tillint.catalog import family_options
 from tillint.checks import per_settings
-from tillint.checks.chronology_dates import DATE_LIKE, FORMATS, WrittenDate, parse_date
+from tillint.checks.chronology_dates import DATE_LIKE, DATE_START, FORMATS, WrittenDate, parse_date
 from tillint.document import Document
 from tillint.errors import UsageError
 
@@ -38,9 +38,10 @@ _CHOICES = {
 # A line that is only a date, optionally emphasised, with trailing blanks or a hard break.
 _MARKER_LINE = re.compile(r"[ \t]{0,3}(?P<em>[*_]{0,3})(?P<body>[^*_]+?)(?P=em)[ \t]*\\?\r?")
 # Cheap test before parsing: some line of the file looks like a date marker. It is searched in
-# "\n" + text: a literal first character and the lookahead make it several times faster.
+# "\n" + text: a literal first character and the lookahead make it several times faster (the
+# lookahead lets through only lines that start as a date can, most prose lines stop there).
 _MARKER_HINT = re.compile(
-    rf"\n[ \t]{{0,3}}[*_]{{0,3}}(?=[\dA-Za-z]){DATE_LIKE}[*_]{{0,3}}[ \t]*\\?\r?$", re.M | re.I
+    rf"\n[ \t]{{0,3}}[*_]{{0,3}}(?={DATE_START}){DATE_LIKE}[*_]{{0,3}}[ \t]*\\?\r?$", re.M | re.I
 )
 
 

@@ -28,6 +28,9 @@ _BAD_HOST_CHARACTER = re.compile(r"[\s%<>\"{}|\\^`\[\]]")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 # Fragments that are not element ids: SPA routes (#/x, #!x) and text fragments (#:~:text=).
 _NOT_AN_ID = ("/", "!", ":~:")
+# A web URL whose host is only host name characters, right before its path, query, fragment or
+# end: the usual link, which ``urlsplit`` would accept (no user, port, brackets or spaces).
+_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.\-]+(?:[/?#]|\Z)")
 # check() and summarize() see the same Document: extract its links and anchors once.
 _extracted: weakref.WeakKeyDictionary[Document, list[Link]] = weakref.WeakKeyDictionary()
 _anchors: weakref.WeakKeyDictionary[Document, frozenset[str]] = weakref.WeakKeyDictionary()
@@ -73,8 +76,11 @@ def record_link(record: LinkRecord) -> Link:
     return Link(target, start, end, span, source_line, exact, kind)
 
 
+@lru_cache(maxsize=4096)
 def link_kind(target: str) -> str:
-    """``fragment``, ``external`` (http/https), ``scheme`` (any other scheme) or ``local``."""
+    """``fragment``, ``external`` (http/https), ``scheme`` (any other scheme) or ``local``.
+
+    Cached: a document's check and its summary ask it of every link."""
     if target.startswith("#"):
         return "fragment"
     if target.startswith("//"):
@@ -105,6 +111,8 @@ def links_of(doc: Document, options: LinkOptions) -> list[Link]:
     if links is None:
         links = extract_links(doc, options.front_matter_url_keys)
         _extracted[doc] = links
+    if not options.exclude:
+        return list(links)
     return [link for link in links if not options.excluded_target(link.target)]
 
 
@@ -137,7 +145,7 @@ def _target_problem(target: str, schemes: frozenset[str]) -> tuple[str, str | No
         if scheme.lower() not in schemes:
             return f"unknown scheme `{scheme}:` in `", "`"
         return None
-    if kind != "external":
+    if kind != "external" or _PLAIN_WEB_URL.match(target):
         return None
     try:
         parts = urlsplit(target if not target.startswith("//") else "https:" + target)

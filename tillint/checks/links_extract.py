@@ -13,10 +13,8 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from functools import cached_property
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, NamedTuple
 
 from tillint.document import Document
 from tillint.finding import Span
@@ -24,9 +22,12 @@ from tillint.finding import Span
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-_DEST_CHAR = r"(?:[^\s()\\]|\\.)"
+# Destination characters: any but space, parentheses and backslash, or a backslash escape.
+# Written as runs of plain characters between escapes, which the regex engine matches in one
+# tight loop (an alternation tried at every character took three times as long).
+_DEST_CHARS = r"[^\s()\\]*(?:\\.[^\s()\\]*)*"
 _INLINE_DESTINATION = re.compile(
-    rf"\]\([ \t]*(<[^<>\n]*>|{_DEST_CHAR}*(?:\({_DEST_CHAR}*\){_DEST_CHAR}*)*)"
+    rf"\]\([ \t]*(<[^<>\n]*>|{_DEST_CHARS}(?:\({_DEST_CHARS}\){_DEST_CHARS})*)"
 )
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\x00-\x20]*)>")
 _EMAIL_AUTOLINK = re.compile(r"<([A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9.\-]+)>")
@@ -48,13 +49,14 @@ GITHUB_ID_PREFIX = "user-content-"
 _NOT_KEPT_IN_ASCII_SLUG = re.compile(r"[^a-z0-9_ \-]+")
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """One link destination in a document: what it points to and where it is written.
 
     ``target`` is the destination as markdown-it resolved it (``href``/``src``; percent-encoded),
     or the attribute or front matter value as written. ``start``/``end`` are offsets of the
     written destination in the document text when ``exact``; otherwise the block's start.
+    A named tuple: one is made for every link of every document, three times faster than a
+    frozen dataclass.
     """
 
     target: str
@@ -66,15 +68,18 @@ class Link:
     kind: str  # "link", "image", "html" or "front-matter"
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    """A destination as written (``raw``) at ``start:end``; normalized only when needed."""
+class _Candidate(NamedTuple):
+    """A destination as written (``raw``) at ``start:end``; normalized only when needed.
+
+    A named tuple: a block's candidates are made for every block with a link, and sort by
+    ``start`` (no two start at the same offset) without a key function.
+    """
 
     start: int
     end: int
     raw: str
 
-    @cached_property
+    @property
     def normalized(self) -> str:
         return _normalize(self.raw)
 
@@ -112,52 +117,71 @@ def _block_region(doc: Document, token: Token) -> tuple[int, int]:
 
 def _candidates(doc: Document, start: int, end: int) -> list[_Candidate]:
     """Every destination written in ``text[start:end]`` outside code, in text order."""
-    found = []
-    for pattern in (_INLINE_DESTINATION, _AUTOLINK):
-        for match in pattern.finditer(doc.text, start, end):
+    text = doc.text
+    found = [
+        _Candidate(match.start(1), match.end(1), match.group(1))
+        for match in _INLINE_DESTINATION.finditer(text, start, end)
+    ]
+    if text.find("<", start, end) >= 0:  # autolinks are only looked for where one can be
+        for match in _AUTOLINK.finditer(text, start, end):
             found.append(_Candidate(match.start(1), match.end(1), match.group(1)))
-    for match in _EMAIL_AUTOLINK.finditer(doc.text, start, end):
-        found.append(_Candidate(match.start(1), match.end(1), "mailto:" + match.group(1)))
-    found.sort(key=lambda c: c.start)
-    return [c for c in found if not doc.in_code(c.start)]
+        for match in _EMAIL_AUTOLINK.finditer(text, start, end):
+            found.append(_Candidate(match.start(1), match.end(1), "mailto:" + match.group(1)))
+        found.sort()
+    return [candidate for candidate in found if not doc.in_code(candidate.start)]
 
 
 class _CandidateQueue:
     """Candidates of one block, each taken once: the first unused one matching a target.
 
     A badge `[![alt](img)](url)` yields the link before the image, so matching is by value,
-    not by order alone. Destinations written exactly as markdown-it resolved them are found
-    through one dictionary, the others through a second one built (normalizing every
-    candidate) the first time it is needed.
+    not by order alone. The first unused candidate, usually the one, is tried first; failing
+    that, destinations written exactly as markdown-it resolved them are found through one
+    dictionary, the others through a second one (normalizing every candidate), each built the
+    first time it is needed.
     """
 
     def __init__(self, candidates: list[_Candidate]) -> None:
         self.candidates = candidates
         self.used: set[int] = set()
-        self.by_raw = self._index(lambda candidate: candidate.raw)
+        self.first_unused = 0
+        self.by_raw: dict[str, list[int]] | None = None
         self.by_normalized: dict[str, list[int]] | None = None
 
-    def _index(self, key: Callable[[_Candidate], str]) -> dict[str, list[int]]:
-        index: dict[str, list[int]] = {}
-        for position in range(len(self.candidates) - 1, -1, -1):
-            index.setdefault(key(self.candidates[position]), []).append(position)
-        return index
+    def _use(self, position: int) -> _Candidate:
+        self.used.add(position)
+        while self.first_unused in self.used:
+            self.first_unused += 1
+        return self.candidates[position]
 
     def _pop_unused(self, positions: list[int] | None) -> _Candidate | None:
         while positions:
             position = positions.pop()
             if position not in self.used:
-                self.used.add(position)
-                return self.candidates[position]
+                return self._use(position)
         return None
 
     def take(self, target: str) -> _Candidate | None:
+        first = self.first_unused
+        if first < len(self.candidates) and self.candidates[first].raw == target:
+            return self._use(first)
+        if self.by_raw is None:
+            self.by_raw = _positions_by([candidate.raw for candidate in self.candidates])
         found = self._pop_unused(self.by_raw.get(target))
         if found is None:
             if self.by_normalized is None:
-                self.by_normalized = self._index(lambda candidate: candidate.normalized)
+                normalized = [candidate.normalized for candidate in self.candidates]
+                self.by_normalized = _positions_by(normalized)
             found = self._pop_unused(self.by_normalized.get(target))
         return found
+
+
+def _positions_by(keys: list[str]) -> dict[str, list[int]]:
+    """Each key's positions in ``keys``, last first: ``pop()`` gives the first."""
+    positions: dict[str, list[int]] = {}
+    for position in range(len(keys) - 1, -1, -1):
+        positions.setdefault(keys[position], []).append(position)
+    return positions
 
 
 def reference_definitions(doc: Document) -> dict[str, _Candidate]:
@@ -165,9 +189,9 @@ def reference_definitions(doc: Document) -> dict[str, _Candidate]:
     if "]:" not in doc.text:
         return {}
     inline_lines: set[int] = set()
-    for token in doc.tokens:
-        if token.type == "inline" and token.map:
-            inline_lines.update(range(token.map[0] + 1, token.map[1] + 1))
+    for token in doc.inline_tokens:
+        assert token.map is not None
+        inline_lines.update(range(token.map[0] + 1, token.map[1] + 1))
     skip = inline_lines | doc.non_prose_lines
     definitions: dict[str, _Candidate] = {}
     for line in range(1, doc.line_count + 1):
@@ -180,21 +204,26 @@ def reference_definitions(doc: Document) -> dict[str, _Candidate]:
     return definitions
 
 
-def _link_tokens(inline: Token) -> Iterator[tuple[str, str]]:
+def _link_tokens(inline: Token) -> list[tuple[str, str]]:
+    """(target, kind) of the inline text's links and images, in order."""
+    # Every link or image markdown-it makes here (inline, reference, autolink; there is no
+    # linkify) is written with a "]" or a "<": most text has neither, and no child is looked at.
+    if "]" not in inline.content and "<" not in inline.content:
+        return []
+    wanted = []
     for child in inline.children or []:
         if child.type == "link_open":
-            yield str(child.attrs.get("href", "")), "link"
+            wanted.append((str(child.attrs.get("href", "")), "link"))
         elif child.type == "image":
-            yield str(child.attrs.get("src", "")), "image"
+            wanted.append((str(child.attrs.get("src", "")), "image"))
+    return wanted
 
 
 def _markdown_links(
     doc: Document, definitions: dict[str, _Candidate], make: _LinkMaker
 ) -> Iterator[Link]:
-    for token in doc.tokens:
-        if token.type != "inline" or not token.map:
-            continue
-        wanted = list(_link_tokens(token))
+    for token in doc.inline_tokens:
+        wanted = _link_tokens(token)
         if not wanted:
             continue
         start, end = _block_region(doc, token)
@@ -229,6 +258,7 @@ def _html_regions(doc: Document) -> Iterator[tuple[int, int]]:
             continue
         if token.type == "html_block" or (
             token.type == "inline"
+            and "<" in token.content
             and any(child.type == "html_inline" for child in token.children or [])
         ):
             yield _block_region(doc, token)
@@ -303,11 +333,10 @@ def _heading_anchors(doc: Document, style: str) -> Iterator[str]:
     slug = SLUGGERS[style]
     seen: dict[str, int] = {}
     tokens = doc.tokens
-    for index, token in enumerate(tokens[:-1]):
-        if token.type != "heading_open":
-            continue
+    headings = [index for index, token in enumerate(tokens[:-1]) if token.type == "heading_open"]
+    for index in headings:
         text = _heading_text(tokens[index + 1])
-        explicit = _EXPLICIT_ID.match(text)
+        explicit = _EXPLICIT_ID.match(text) if "{#" in text else None
         texts = [text]
         if explicit:
             yield explicit.group(2)
