@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from tillint.catalog import load_catalog
 from tillint.checks import CheckContext
 from tillint.checks.chronology import check
-from tillint.checks.chronology_dates import parse_date
+from tillint.checks.chronology_dates import DATE_LIKE, TWO_DIGITS, parse_date
 from tillint.checks.chronology_order import in_order_positions
 from tillint.config import Settings, validate_family_options
 from tillint.document import Document
@@ -215,3 +215,31 @@ def test_newest_first_file_gets_an_order_hint() -> None:
     assert len(messages) == 2
     assert all('set `order = "descending"` if intended' in m for m in messages)
     assert _check(_entries("2021-03-01", "2021-02-01", "2021-01-01"), order="descending") == []
+
+
+_DATE_PIECES = [
+    "1",
+    "9",
+    "\u0663",
+    ".",
+    "-",
+    "/",
+    " ",
+    "년",
+    "월",
+    "일",
+    "Jan",
+    "sept",
+    "st",
+    ",",
+    "a",
+]
+
+
+@settings(max_examples=2000)
+@given(st.lists(st.sampled_from(_DATE_PIECES), max_size=12))
+def test_no_date_is_written_without_two_digits_in_a_row(pieces: list[str]) -> None:
+    """Documents without two digits in a row skip the date search (``TWO_DIGITS``)."""
+    text = "".join(pieces)
+    if not TWO_DIGITS.search(text):
+        assert not re.search(DATE_LIKE, text, re.IGNORECASE)

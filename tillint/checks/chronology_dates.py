@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 # The accepted-format names of ``date_formats``, exactly as users write them in the config.
 DOT, DASH, SLASH = "YYYY.MM.DD", "YYYY-MM-DD", "YYYY/MM/DD"
@@ -52,7 +53,14 @@ _PATTERNS = (
 DATE_LIKE = r"(?:" + "|".join(f"(?:{p})" for p in _PATTERNS) + ")"
 # What a date-like text starts with: a digit or the first letter of a month name.
 DATE_START = r"[\d" + "".join(sorted({name[0] for name in _MONTH_NAMES})) + "]"
-_DATE_LIKE = re.compile(DATE_LIKE, re.IGNORECASE)
+# Every format holds a run of two digits or more (a year, or the two-digit form's fields).
+TWO_DIGITS = re.compile(r"\d\d")
+
+
+@cache
+def _date_like() -> re.Pattern[str]:
+    """``DATE_LIKE`` compiled, when a document first needs it (most have no date at all)."""
+    return re.compile(DATE_LIKE, re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -110,11 +118,11 @@ def _from_match(match: re.Match[str]) -> WrittenDate:
 
 def parse_date(text: str) -> WrittenDate | None:
     """The date-like text that is the whole of ``text`` (surrounding blanks allowed)."""
-    match = _DATE_LIKE.fullmatch(text.strip())
+    match = _date_like().fullmatch(text.strip())
     return _from_match(match) if match else None
 
 
 def find_date(text: str, start: int = 0) -> tuple[int, WrittenDate] | None:
     """The first date-like text in ``text`` from ``start``: (offset, date)."""
-    match = _DATE_LIKE.search(text, start)
+    match = _date_like().search(text, start)
     return (match.start(), _from_match(match)) if match else None

@@ -15,12 +15,19 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from tillint.catalog import family_options
 from tillint.checks import per_settings
-from tillint.checks.chronology_dates import DATE_LIKE, DATE_START, FORMATS, WrittenDate, parse_date
+from tillint.checks.chronology_dates import (
+    DATE_LIKE,
+    DATE_START,
+    FORMATS,
+    TWO_DIGITS,
+    WrittenDate,
+    parse_date,
+)
 from tillint.document import Document
 from tillint.errors import UsageError
 
@@ -37,12 +44,18 @@ _CHOICES = {
 }
 # A line that is only a date, optionally emphasised, with trailing blanks or a hard break.
 _MARKER_LINE = re.compile(r"[ \t]{0,3}(?P<em>[*_]{0,3})(?P<body>[^*_]+?)(?P=em)[ \t]*\\?\r?")
-# Cheap test before parsing: some line of the file looks like a date marker. It is searched in
-# "\n" + text: a literal first character and the lookahead make it several times faster (the
-# lookahead lets through only lines that start as a date can, most prose lines stop there).
-_MARKER_HINT = re.compile(
-    rf"\n[ \t]{{0,3}}[*_]{{0,3}}(?={DATE_START}){DATE_LIKE}[*_]{{0,3}}[ \t]*\\?\r?$", re.M | re.I
-)
+
+
+@cache
+def _marker_hint() -> re.Pattern[str]:
+    """Cheap test before parsing: some line of the file looks like a date marker. It is
+    searched in "\n" + text: a literal first character and the lookahead make it several
+    times faster (the lookahead lets through only lines that start as a date can, most prose
+    lines stop there). Compiled when a document first has two digits in a row."""
+    return re.compile(
+        rf"\n[ \t]{{0,3}}[*_]{{0,3}}(?={DATE_START}){DATE_LIKE}[*_]{{0,3}}[ \t]*\\?\r?$",
+        re.M | re.I,
+    )
 
 
 @dataclass(frozen=True)
@@ -190,7 +203,7 @@ def _entry_level(found: list[tuple[Heading, DateMarker | None]], options: Chrono
 
 def find_chronicle(doc: Document, options: ChronologyOptions) -> Chronicle:
     """The document's entries (none when no line looks like a date marker)."""
-    if not _MARKER_HINT.search("\n" + doc.text):
+    if not (TWO_DIGITS.search(doc.text) and _marker_hint().search("\n" + doc.text)):
         return Chronicle((), has_dated_entries=False)
     pattern = options.heading_pattern
     found = _headings(doc)
