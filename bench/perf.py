@@ -1,12 +1,14 @@
 """Performance benchmark for issue 9: cold, warm, one-file, memory, scaling, peers.
 
-Usage:  python bench/perf.py [--corpus DIR] [--runs 5] [--skip-10x]
+Usage:  python bench/perf.py [--corpus DIR] [--runs 5] [--skip-10x] [--peer-runs 1]
+                             [--skip-10x-peers]
 
 Builds a 1x copy and a 10x copy of the corpus (default ../shared/corpus/jbranchaud-til) in a
 temporary directory and prints, for each target, the median wall time of ``--runs`` runs
 (after one warm-up) next to the floors measured in the same run: reading every file, and
 parsing every file with markdown-it-py in one and in two processes. Peer linters are timed
-when installed (markdownlint-cli2, pymarkdown, rumdl). Figures are printed, never asserted.
+when on PATH (markdownlint-cli2, pymarkdown, rumdl), ``--peer-runs`` times each after a
+warm-up (one by default: they are reference points). Figures are printed, never asserted.
 Every tillint run is offline with the default rules (links and LanguageTool need the network).
 Run it with the Python tillint is installed in (``sys.executable`` runs everything); the first
 floor printed is that Python's bare start, which a site-wide install can make several times
@@ -183,6 +185,10 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--skip-10x", action="store_true")
+    parser.add_argument(
+        "--peer-runs", type=int, default=1, help="timed runs of each peer linter (default 1)"
+    )
+    parser.add_argument("--skip-10x-peers", action="store_true", help="PyMarkdown takes minutes")
     args = parser.parse_args()
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"python {sys.version.split()[0]}, {cpus} CPUs, median of {args.runs} runs")
@@ -191,11 +197,12 @@ def main() -> None:
         # the runs use one of their own, which the first-run figure empties.
         os.environ["XDG_CACHE_HOME"] = os.environ["LOCALAPPDATA"] = str(Path(tmp) / "user-cache")
         one = measure("1x", build(args.corpus, Path(tmp) / "1x", 1), args.runs)
-        peers(Path(tmp) / "1x", args.runs)
+        peers(Path(tmp) / "1x", args.peer_runs)
         one_file(Path(tmp) / "1x", args.runs)
         if not args.skip_10x:
             ten = measure("10x", build(args.corpus, Path(tmp) / "10x", 10), args.runs)
-            peers(Path(tmp) / "10x", args.runs)
+            if not args.skip_10x_peers:
+                peers(Path(tmp) / "10x", args.peer_runs)
             print(f"\n  10x / 1x cold wall time: {ten['cold'] / one['cold']:.2f}")
 
 
