@@ -23,9 +23,11 @@ MASK = "\x00"
 _LETTER = r"A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F"
 _WORD_CHAR = rf"{_LETTER}0-9"
 # A token: word characters, joined by single apostrophes, dots, hyphens or slashes. Written as
-# runs of one character class, which the regex engine matches faster than one class per step.
+# runs of one character class, which the regex engine matches faster than one class per step,
+# and possessive (``*+``): nothing follows a token that could make the engine give characters
+# back, so it need not keep its place in every run (a fifth faster; a test checks the tokens).
 TOKEN = re.compile(
-    rf"[{_WORD_CHAR}][{_WORD_CHAR}_]*(?:['\u2019.\-/][{_WORD_CHAR}][{_WORD_CHAR}_]*)*"
+    rf"[{_WORD_CHAR}][{_WORD_CHAR}_]*+(?:['\u2019.\-/][{_WORD_CHAR}][{_WORD_CHAR}_]*+)*+"
 )
 # Splitting at a captured token gives the gaps and the tokens in turn, all in C.
 _TOKEN_PIECES = re.compile(f"({TOKEN.pattern})")
