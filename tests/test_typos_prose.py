@@ -18,3 +18,17 @@ _PROSE_ALPHABET = "aZ\u00e9\u4e2d9_'\u2019.-/ \n\x00"
 def test_possessive_tokens_are_the_plain_patterns_tokens(text: str) -> None:
     plain = re.compile(typos_prose.TOKEN.pattern.replace("*+", "*"))
     assert typos_prose.TOKEN.findall(text) == plain.findall(text)
+
+
+# Pieces of web and e-mail addresses, and what ends or joins them.
+_ADDRESS_PIECES = ["http", "s", "://", "www.", "ftp", "file", "@", ".", "+", "-", "_", "a", "h"]
+_ADDRESS_PIECES += ["w", "\u00e9", "9", " ", "\n", "\x00", "/", "x.y"]
+
+
+@settings(max_examples=1000)
+@given(st.lists(st.sampled_from(_ADDRESS_PIECES), max_size=30).map("".join))
+def test_addresses_are_those_of_one_pattern(text: str) -> None:
+    email = r"[\w.+-]+@[\w-]+\.[\w.-]+"
+    one_pattern = re.compile(f"{typos_prose._WEB_ADDRESS.pattern}|{email}")
+    expected = [match.span() for match in one_pattern.finditer(text)]
+    assert list(typos_prose._addresses(text)) == expected

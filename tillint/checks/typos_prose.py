@@ -39,10 +39,11 @@ _DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.DOTALL)
 _INLINE_MATH = re.compile(r"\$(?=\S)(?:[^$\n\\]|\\.|\n(?![ \t]*\n)){1,2000}?(?<=\S)\$(?!\d)")
 # ``\b(?:https?|ftp|file)://\S+|\bwww\.\S+``, each branch opening with its letter so that
 # the search skips to an ``f``, ``h`` or ``w``; the look-behinds are the ``\b``.
-_WEB_ADDRESS = r"h(?<!\wh)ttps?://\S+|f(?<!\wf)(?:tp|ile)://\S+|w(?<!\ww)ww\.\S+"
-_URL = re.compile(rf"{_WEB_ADDRESS}|[\w.+-]+@[\w-]+\.[\w.-]+")
-# Without an `@` the e-mail branch never matches; it is the costly one (it tries every letter).
-_URL_WITHOUT_EMAIL = re.compile(_WEB_ADDRESS)
+_WEB_ADDRESS = re.compile(r"h(?<!\wh)ttps?://\S+|f(?<!\wf)(?:tp|ile)://\S+|w(?<!\ww)ww\.\S+")
+# An e-mail address is ``[\w.+-]+@[\w-]+\.[\w.-]+``, read from its ``@``: the domain forwards,
+# the local part backwards (matched in the reversed text).
+_EMAIL_DOMAIN = re.compile(r"@[\w-]+\.[\w.-]+")
+_EMAIL_LOCAL_PART = re.compile(r"[\w.+-]+")
 # Character classes that exclude the next delimiter keep every attempt short (no backtracking
 # across "(" or "<": `[a](<b` repeated 20,000 times is linear).
 _LINK_DESTINATION = re.compile(
@@ -157,18 +158,56 @@ def _prose_runs(doc: Document) -> Iterator[tuple[int, int]]:
 def _addresses(text: str) -> Iterator[tuple[int, int]]:
     """The spans of web and e-mail addresses in ``text``.
 
-    Without an ``@`` only web addresses can match, and each holds a ``://`` at most five
-    letters (``https``) after its start or starts with ``www.``: the search starts at the
-    first place one can.
+    The same spans as one pattern, ``web|[\\w.+-]+@[\\w-]+\\.[\\w.-]+``, scanning the text
+    (a test checks it), without trying its e-mail branch at every letter: e-mail addresses are
+    found from their ``@`` and merged with the web addresses as the pattern would take them.
+    At a place where both start, the web address wins (the first branch); the scan goes on
+    where a match ends, so an address may start where the one before ended, inside its
+    local part (``a@b.c+d@e.f``), and none starts inside a match.
     """
-    if "@" in text:
-        yield from (match.span() for match in _URL.finditer(text))
-        return
+    emails = _emails(text)
+    web = _first_web_address(text)
+    position = 0
+    for local_start, at, end in emails:
+        while at > position:
+            start = max(position, local_start)
+            if web is not None and web.start() <= start:
+                yield web.span()
+                position = web.end()
+                web = _WEB_ADDRESS.search(text, position)
+                continue
+            yield start, end
+            position = end
+            if web is not None and web.start() < position:
+                web = _WEB_ADDRESS.search(text, position)
+    if web is not None:
+        yield from (match.span() for match in _WEB_ADDRESS.finditer(text, web.start()))
+
+
+def _first_web_address(text: str) -> re.Match[str] | None:
+    """The first web address in ``text``.
+
+    Each holds a ``://`` at most five letters (``https``) after its start or starts with
+    ``www.``: the search starts at the first place one can.
+    """
     scheme, www = text.find("://"), text.find("www.")
     starts = [max(scheme - len("https"), 0)] if scheme >= 0 else []
     starts.extend([www] if www >= 0 else [])
-    if starts:
-        yield from (match.span() for match in _URL_WITHOUT_EMAIL.finditer(text, min(starts)))
+    return _WEB_ADDRESS.search(text, min(starts)) if starts else None
+
+
+def _emails(text: str) -> list[tuple[int, int, int]]:
+    """(start, ``@``, end) of each e-mail address, its local part as long as it can be."""
+    if "@" not in text:
+        return []
+    backwards = text[::-1]
+    emails = []
+    for domain in _EMAIL_DOMAIN.finditer(text):
+        at = domain.start()
+        local = _EMAIL_LOCAL_PART.match(backwards, len(text) - at)
+        if local is not None:
+            emails.append((at - len(local.group()), at, domain.end()))
+    return emails
 
 
 class Prose:
