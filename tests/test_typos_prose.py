@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tillint.checks import typos_prose
+from tillint.document import Document
 
 # Letters, joiners and the characters around them that the patterns treat apart.
 _PROSE_ALPHABET = "aZ\u00e9\u4e2d9_'\u2019.-/ \n\x00"
@@ -32,3 +33,16 @@ def test_addresses_are_those_of_one_pattern(text: str) -> None:
     one_pattern = re.compile(f"{typos_prose._WEB_ADDRESS.pattern}|{email}")
     expected = [match.span() for match in one_pattern.finditer(text)]
     assert list(typos_prose._addresses(text)) == expected
+
+
+# Words, their cases, and what may stand between two of them.
+_REPEAT_PIECES = ["the", "The", "tHE", "it", "\u0130t", "a", "\u00e9", "9", " ", "\t", "\n"]
+_REPEAT_PIECES += ["\r\n", "\n\n", ".", ",", "'", "_", "-", "/", "|", "`", "\x00"]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_REPEAT_PIECES), max_size=12).map("".join))
+def test_repeated_word_quick_test_passes_every_repeat(text: str) -> None:
+    prose = typos_prose.Prose(Document.from_text(text), frozenset())
+    if typos_prose._REPEATED_WORD.search(prose.masked):
+        assert prose._may_repeat_a_word()

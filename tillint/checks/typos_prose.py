@@ -252,6 +252,11 @@ class Prose:
         """The text of every prose token (identifier-like tokens included, unsplit), in order."""
         return self._pieces[1::2]
 
+    @cached_property
+    def lowered_token_texts(self) -> list[str]:
+        """``token_texts`` in lowercase (read by the repeated-word test and by ``summarize``)."""
+        return list(map(str.lower, self.token_texts))
+
     def words_among(self, texts: Set[str]) -> list[Word]:
         """The prose tokens whose text is in ``texts``, as words, in text order."""
         pieces, words = self._pieces, []
@@ -281,9 +286,15 @@ class Prose:
 
     def _may_repeat_a_word(self) -> bool:
         """A quick test, true whenever ``_REPEATED_WORD`` can match: two tokens in a row are
-        equal ignoring case, or the text has a non-ASCII letter the pattern reads as ASCII."""
-        lowered = list(map(str.lower, self.token_texts))
-        if any(map(eq, lowered, lowered[1:])):
+        equal ignoring case with only white space between them, or the text has a non-ASCII
+        letter the pattern reads as ASCII.
+
+        Tables and lists often have equal tokens in a row, but rarely with white space alone
+        between them.
+        """
+        lowered = self.lowered_token_texts
+        gaps_after_tokens = self._pieces[2::2]
+        if any(map(str.isspace, compress(gaps_after_tokens, map(eq, lowered, lowered[1:])))):
             return True
         masked = self.masked
         return not masked.isascii() and any(c in masked for c in _ASCII_LETTERS_IGNORING_CASE)
