@@ -140,10 +140,13 @@ def is_known(word: str) -> bool:
 
 
 # Token as written -> its words below KNOWN_ZIPF or misspelt (none when the token itself is
-# common), and the tokens that have some. The lexicon is fixed for the process, so they hold
+# common), and the tokens that have some; the same for the identifier parts of inline code,
+# as the parts seen and those uncommon. The lexicon is fixed for the process, so they hold
 # across documents; bounded all the same.
 _rare_words_of: dict[str, tuple[TokenWord, ...]] = {}
 _tokens_with_rare_words: set[str] = set()
+_code_parts_seen: set[str] = set()
+_uncommon_code_parts: set[str] = set()
 _MAX_TOKENS = 200_000
 
 
@@ -163,11 +166,21 @@ def _uncommon(texts: list[str], typos: MisspellingList) -> list[str]:
     ]
 
 
-def _learn(tokens: Iterable[str], typos: MisspellingList) -> None:
-    """Record the rare words of prose tokens not seen before."""
-    if len(_rare_words_of) >= _MAX_TOKENS:
+def _forget_when_full() -> None:
+    """Start the tokens and code parts seen afresh once either holds ``_MAX_TOKENS``.
+
+    Called before a document's tokens are compared with them, never in between: a token
+    seen before must still be there when its document's rare words are collected.
+    """
+    if max(len(_rare_words_of), len(_code_parts_seen)) >= _MAX_TOKENS:
         _rare_words_of.clear()
         _tokens_with_rare_words.clear()
+        _code_parts_seen.clear()
+        _uncommon_code_parts.clear()
+
+
+def _learn(tokens: Iterable[str], typos: MisspellingList) -> None:
+    """Record the rare words of prose tokens not seen before."""
     tokens = list(tokens)
     _rare_words_of.update(dict.fromkeys(tokens, ()))
     for token in _uncommon(tokens, typos):
@@ -177,8 +190,17 @@ def _learn(tokens: Iterable[str], typos: MisspellingList) -> None:
             _tokens_with_rare_words.add(token)
 
 
+def _uncommon_code_parts_among(parts: set[str], typos: MisspellingList) -> set[str]:
+    """The uncommon ``parts`` of inline code, judging only those not seen before."""
+    new = parts.difference(_code_parts_seen)
+    _uncommon_code_parts.update(_uncommon(list(new), typos))
+    _code_parts_seen.update(new)
+    return parts.intersection(_uncommon_code_parts)
+
+
 def _rare_words(prose: Prose, typos: MisspellingList) -> list[ClassifiedWord]:
     """Words below KNOWN_ZIPF or misspelt, in prose tokens (in text order), then in code."""
+    _forget_when_full()
     texts = set(prose.token_texts)
     # Set operations first: most tokens are common English words seen before.
     _learn(texts.difference(_rare_words_of), typos)
@@ -187,7 +209,7 @@ def _rare_words(prose: Prose, typos: MisspellingList) -> list[ClassifiedWord]:
         for token in prose.words_among(texts.intersection(_tokens_with_rare_words))
         for item in _placed(prose.doc, token, _rare_words_of[token.text])
     ]
-    in_code = set(_uncommon(list(set(prose.code_texts)), typos))
+    in_code = _uncommon_code_parts_among(prose.code_texts, typos)
     words.extend(ClassifiedWord(w, w.text.lower(), True) for w in prose.code_words_among(in_code))
     return words
 
