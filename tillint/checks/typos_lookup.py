@@ -51,6 +51,7 @@ class Analysis:
     doc: Document
     prose: Prose
     words: list[ClassifiedWord]  # words below KNOWN_ZIPF or on the misspelling list
+    misspelt: set[str]  # the lookups of ``words`` on the misspelling list
 
 
 def prose_of(doc: Document, ctx: CheckContext) -> Prose:
@@ -182,6 +183,8 @@ def _forget_when_full() -> None:
 def _learn(tokens: Iterable[str], typos: MisspellingList) -> None:
     """Record the rare words of prose tokens not seen before."""
     tokens = list(tokens)
+    if not tokens:
+        return
     _rare_words_of.update(dict.fromkeys(tokens, ()))
     for token in _uncommon(tokens, typos):
         rare = tuple(w for w in token_words(token) if _is_uncommon(w.lookup, typos))
@@ -193,8 +196,9 @@ def _learn(tokens: Iterable[str], typos: MisspellingList) -> None:
 def _uncommon_code_parts_among(parts: set[str], typos: MisspellingList) -> set[str]:
     """The uncommon ``parts`` of inline code, judging only those not seen before."""
     new = parts.difference(_code_parts_seen)
-    _uncommon_code_parts.update(_uncommon(list(new), typos))
-    _code_parts_seen.update(new)
+    if new:
+        _uncommon_code_parts.update(_uncommon(list(new), typos))
+        _code_parts_seen.update(new)
     return parts.intersection(_uncommon_code_parts)
 
 
@@ -209,8 +213,10 @@ def _rare_words(prose: Prose, typos: MisspellingList) -> list[ClassifiedWord]:
         for token in prose.words_among(texts.intersection(_tokens_with_rare_words))
         for item in _placed(prose.doc, token, _rare_words_of[token.text])
     ]
-    in_code = _uncommon_code_parts_among(prose.code_texts, typos)
-    words.extend(ClassifiedWord(w, w.text.lower(), True) for w in prose.code_words_among(in_code))
+    if prose.doc.code_spans:
+        in_code = _uncommon_code_parts_among(prose.code_texts, typos)
+        code_words = prose.code_words_among(in_code)
+        words.extend(ClassifiedWord(w, w.text.lower(), True) for w in code_words)
     return words
 
 
@@ -222,5 +228,8 @@ def analyse(doc: Document, ctx: CheckContext) -> Analysis:
     if _last_analysis and _last_analysis[0].doc is doc:
         return _last_analysis[0]
     prose = prose_of(doc, ctx)
-    _last_analysis[:] = [Analysis(doc, prose, _rare_words(prose, misspellings()))]
+    typos = misspellings()
+    words = _rare_words(prose, typos)
+    misspelt = typos.among({item.lookup for item in words})
+    _last_analysis[:] = [Analysis(doc, prose, words, misspelt)]
     return _last_analysis[0]
