@@ -158,7 +158,7 @@ def summarize(doc: Document, ctx: CheckContext) -> TypoSummary:
     accepted = vocabulary(ctx)
     min_length = int(ctx.options.get("min_length", 4))
     analysis = analyse(doc, ctx)
-    nearby = NearbyWords(_lowered_tokens(analysis.prose))
+    nearby = NearbyWords(lambda: analysis.prose.lowered_token_texts)
     rare_words: dict[str, int] = {}
     candidates: list[CandidateRow] = []
     for item in analysis.words:
@@ -173,12 +173,6 @@ def summarize(doc: Document, ctx: CheckContext) -> TypoSummary:
             where = (span.line, span.column, span.end_line, span.end_column)
             candidates.append((item.word.text, where, doc.line_text(span.line), found.row()))
     return rare_words, tuple(candidates)
-
-
-def _lowered_tokens(prose: Prose) -> Iterator[str]:
-    """The document's tokens in lowercase, read when first asked for (a generator): most
-    documents have no candidate, and ``NearbyWords`` reads them only for one."""
-    yield from prose.lowered_token_texts
 
 
 def check_corpus(summaries: Mapping[str, TypoSummary], ctx: CheckContext) -> Iterator[Finding]:

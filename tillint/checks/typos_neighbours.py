@@ -14,7 +14,7 @@ Words that wordfreq knows at Zipf 1.5 or more (``caret``, ``cruft``) need eviden
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass
 from functools import cache
 from itertools import groupby
@@ -245,10 +245,12 @@ def _best(words: list[str], zipfs: Mapping[str, float], uses: Mapping[str, int])
 
 
 class NearbyWords:
-    """The lowercase words of one document (collected on first use), to find those one edit
-    away."""
+    """The lowercase words of one document, to find those one edit away.
 
-    def __init__(self, words: Iterable[str]) -> None:
+    ``words`` gives them, called on first use: most documents have no word to search around.
+    """
+
+    def __init__(self, words: Callable[[], Iterable[str]]) -> None:
         self._source = words
         self._by_length: dict[int, list[str]] | None = None
         self._found: dict[str, tuple[str, ...]] = {}
@@ -274,10 +276,9 @@ class NearbyWords:
 
     def _words_by_length(self) -> dict[int, list[str]]:
         if self._by_length is None:
-            words = set(filter(str.isalpha, filter(str.isascii, self._source)))
-            self._by_length = {
-                size: list(same) for size, same in groupby(sorted(words, key=len), key=len)
-            }
+            distinct = set(self._source())
+            words = sorted(filter(str.isalpha, filter(str.isascii, distinct)), key=len)
+            self._by_length = {size: list(same) for size, same in groupby(words, key=len)}
         return self._by_length
 
 
