@@ -35,9 +35,11 @@ _ACRONYM = re.compile(r"[A-Z]{2,}s?")
 _JOINERS = re.compile(r"([-/])")
 
 
-@dataclass(frozen=True)
-class ClassifiedWord:
-    """A word to look up: ``word`` is the dictionary form, ``identifier`` means TY001 only."""
+class ClassifiedWord(NamedTuple):
+    """A word to look up: ``word`` is the dictionary form, ``identifier`` means TY001 only.
+
+    A named tuple, as ``Word`` is (made for every uncommon word of every document).
+    """
 
     word: Word
     lookup: str
