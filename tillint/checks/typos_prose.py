@@ -11,6 +11,7 @@ their identifier parts (``is_traning`` -> ``is``, ``traning``) are the only code
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Set
 from functools import cached_property
 from itertools import compress
@@ -37,8 +38,8 @@ _DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.DOTALL)
 # closes; no blank line in between.
 # Bounded, so that many openers with no closer (`$1$1$1...`) stay linear.
 _INLINE_MATH = re.compile(r"\$(?=\S)(?:[^$\n\\]|\\.|\n(?![ \t]*\n)){1,2000}?(?<=\S)\$(?!\d)")
-# ``\b(?:https?|ftp|file)://\S+|\bwww\.\S+``, each branch opening with its letter so that
-# the search skips to an ``f``, ``h`` or ``w``; the look-behinds are the ``\b``.
+# ``\b(?:https?|ftp|file)://\S+|\bwww\.\S+``, the look-behinds being the ``\b``; matched
+# only where ``_web_address_starts`` finds that one can start.
 _WEB_ADDRESS = re.compile(r"h(?<!\wh)ttps?://\S+|f(?<!\wf)(?:tp|ile)://\S+|w(?<!\ww)ww\.\S+")
 # An e-mail address is ``[\w.+-]+@[\w-]+\.[\w.-]+``, read from its ``@``: the domain forwards,
 # the local part backwards (matched in the reversed text).
@@ -161,14 +162,15 @@ def _addresses(text: str) -> Iterator[tuple[int, int]]:
     """The spans of web and e-mail addresses in ``text``.
 
     The same spans as one pattern, ``web|[\\w.+-]+@[\\w-]+\\.[\\w.-]+``, scanning the text
-    (a test checks it), without trying its e-mail branch at every letter: e-mail addresses are
-    found from their ``@`` and merged with the web addresses as the pattern would take them.
-    At a place where both start, the web address wins (the first branch); the scan goes on
-    where a match ends, so an address may start where the one before ended, inside its
-    local part (``a@b.c+d@e.f``), and none starts inside a match.
+    (a test checks it), without trying it at every letter: web addresses are tried only where
+    one can start, e-mail addresses are found from their ``@``, and the two are merged as the
+    pattern would take them. At a place where both start, the web address wins (the first
+    branch); the scan goes on where a match ends, so an address may start where the one before
+    ended, inside its local part (``a@b.c+d@e.f``), and none starts inside a match.
     """
     emails = _emails(text)
-    web = _first_web_address(text)
+    starts = _web_address_starts(text)
+    web = _web_address_from(text, starts, 0)
     position = 0
     for local_start, at, end in emails:
         while at > position:
@@ -176,26 +178,44 @@ def _addresses(text: str) -> Iterator[tuple[int, int]]:
             if web is not None and web.start() <= start:
                 yield web.span()
                 position = web.end()
-                web = _WEB_ADDRESS.search(text, position)
+                web = _web_address_from(text, starts, position)
                 continue
             yield start, end
             position = end
             if web is not None and web.start() < position:
-                web = _WEB_ADDRESS.search(text, position)
-    if web is not None:
-        yield from (match.span() for match in _WEB_ADDRESS.finditer(text, web.start()))
+                web = _web_address_from(text, starts, position)
+    while web is not None:
+        yield web.span()
+        web = _web_address_from(text, starts, web.end())
 
 
-def _first_web_address(text: str) -> re.Match[str] | None:
-    """The first web address in ``text``.
+def _web_address_starts(text: str) -> list[int]:
+    """Where a web address can start, in order: each holds a ``://`` three to five letters
+    (``ftp``, ``http``, ``file``, ``https``) after its start, or starts with ``www.``.
 
-    Each holds a ``://`` at most five letters (``https``) after its start or starts with
-    ``www.``: the search starts at the first place one can.
+    Neither literal can overlap itself, so each search goes on after the one found.
     """
-    scheme, www = text.find("://"), text.find("www.")
-    starts = [max(scheme - len("https"), 0)] if scheme >= 0 else []
-    starts.extend([www] if www >= 0 else [])
-    return _WEB_ADDRESS.search(text, min(starts)) if starts else None
+    starts: list[int] = []
+    found = text.find("://")
+    while found >= 0:
+        starts.extend(range(max(found - 5, 0), found - 2))
+        found = text.find("://", found + 3)
+    found = text.find("www.")
+    if found >= 0:
+        while found >= 0:
+            starts.append(found)
+            found = text.find("www.", found + 4)
+        starts.sort()
+    return starts
+
+
+def _web_address_from(text: str, starts: list[int], position: int) -> re.Match[str] | None:
+    """The first web address starting at ``position`` or later (``starts``: where one can)."""
+    for index in range(bisect_left(starts, position), len(starts)):
+        match = _WEB_ADDRESS.match(text, starts[index])
+        if match is not None:
+            return match
+    return None
 
 
 def _emails(text: str) -> list[tuple[int, int, int]]:
