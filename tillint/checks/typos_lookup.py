@@ -96,17 +96,17 @@ def token_words(token: str) -> list[TokenWord]:
     if "_" in token:
         return _identifier_words(Word(token, 0, len(token)))
     words, offset = [], 0
-    parts = _JOINERS.split(token)
+    parts = _JOINERS.split(token) if "-" in token or "/" in token else [token]
     for part in parts:
-        word = _english_part(Word(part, offset, offset + len(part)))
-        offset += len(part)
-        if word is None or (len(parts) > 1 and len(word.text) < 4):
+        text = _english_part(part)
+        start, offset = offset, offset + len(part)
+        if text is None or (len(parts) > 1 and len(text) < 4):
             continue  # "add-ons", "and/or": short parts of joined words are not looked up
-        if _CAMEL.search(word.text):
-            words.extend(_identifier_words(word))
-        elif not _ACRONYM.fullmatch(word.text):
-            lookup = word.text.lower().replace("\u2019", "'")
-            words.append(TokenWord(word.start, word.text, lookup, False))
+        if _CAMEL.search(text):
+            words.extend(_identifier_words(Word(text, start, start + len(text))))
+        elif not _ACRONYM.fullmatch(text):
+            lookup = text.lower().replace("\u2019", "'")
+            words.append(TokenWord(start, text, lookup, False))
     return words
 
 
@@ -119,19 +119,19 @@ def _in_expression(text: str, token: Word) -> bool:
     return text[token.start - 2 : token.start] == "\\*" or text[token.end : token.end + 2] == "\\*"
 
 
-def _english_part(part: Word) -> Word | None:
-    """The part without a possessive ``'s``; None when it is not an English word."""
-    text = part.text
-    if len(text) < 2 or text in "-/":
+def _english_part(part: str) -> str | None:
+    """The part of a token without a possessive ``'s`` (it starts where the part does); None
+    when it is not an English word."""
+    if len(part) < 2 or part in "-/":
         return None
-    if not text.isascii():
-        cut = next(i for i, c in enumerate(text) if not c.isascii())
-        if cut < 3 or text[cut] not in _MOJIBAKE_LEAD:
+    if not part.isascii():
+        cut = next(i for i, c in enumerate(part) if not c.isascii())
+        if cut < 3 or part[cut] not in _MOJIBAKE_LEAD:
             return None
-        text = text[:cut]
-    if text[-2:] in ("'s", "\u2019s"):
-        text = text[:-2]
-    return Word(text, part.start, part.start + len(text), part.in_code)
+        part = part[:cut]
+    if part[-2:] in ("'s", "\u2019s"):
+        part = part[:-2]
+    return part
 
 
 def is_known(word: str) -> bool:
