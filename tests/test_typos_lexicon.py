@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import string
 
 import pytest
 import wordfreq
@@ -13,6 +14,7 @@ from tillint.checks.typos_lexicon import (
     common_words,
     damerau_distance,
     distance_two_neighbours,
+    edits1,
     frequencies,
     misspellings,
     parse_codespell,
@@ -34,6 +36,20 @@ def test_lazy_misspellings_equal_the_full_parse() -> None:
     listed = misspellings()
     assert "teh" in listed and "the" not in listed and 3 not in listed
     assert dict(listed.items()) == parsed
+
+
+@pytest.mark.parametrize("word", ["", "a", "ab", "teh", "hyperparameter"])
+def test_edits1_is_every_string_one_edit_away(word: str) -> None:
+    expected = set()
+    for i in range(len(word) + 1):
+        expected.update(word[:i] + c + word[i:] for c in string.ascii_lowercase)
+        if i < len(word):
+            expected.update(word[:i] + c + word[i + 1 :] for c in string.ascii_lowercase)
+            expected.add(word[:i] + word[i + 1 :])
+        if i + 1 < len(word):
+            expected.add(word[:i] + word[i + 1] + word[i] + word[i + 2 :])
+    assert edits1(word) == expected
+    assert all(damerau_distance(word, edited) <= 1 for edited in expected)
 
 
 def test_distance_two_neighbours_of_a_long_unknown_word() -> None:
