@@ -46,3 +46,18 @@ def test_repeated_word_quick_test_passes_every_repeat(text: str) -> None:
     prose = typos_prose.Prose(Document.from_text(text), frozenset())
     if typos_prose._REPEATED_WORD.search(prose.masked):
         assert prose._may_repeat_a_word()
+
+
+_CODE_PIECES = ["`", "``", "a", "Ab", "AB", "c", "_", "9", " ", "\n", "\x00", "\\"]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_CODE_PIECES), max_size=16).map("".join))
+def test_code_texts_are_the_parts_of_each_span(text: str) -> None:
+    doc = Document.from_text(text)
+    span_by_span = {
+        part
+        for start, end in doc.code_spans
+        for part in typos_prose._IDENTIFIER_PART.findall(doc.text, start, end)
+    }
+    assert typos_prose.Prose(doc, frozenset()).code_texts == span_by_span

@@ -322,18 +322,16 @@ class Prose:
         return not masked.isascii() and any(c in masked for c in _ASCII_LETTERS_IGNORING_CASE)
 
     @cached_property
-    def _code_span_parts(self) -> list[tuple[int, int, list[str]]]:
-        """Each inline code span, (start, end), with its identifier parts."""
-        text = self.doc.text
-        return [
-            (start, end, _IDENTIFIER_PART.findall(text, start, end))
-            for start, end in self.doc.code_spans
-        ]
-
-    @property
     def code_texts(self) -> set[str]:
-        """Identifier parts of inline code spans (``is_traning`` -> ``is``, ``traning``)."""
-        return {part for _, _, parts in self._code_span_parts for part in parts}
+        """Identifier parts of inline code spans (``is_traning`` -> ``is``, ``traning``).
+
+        Read from the spans joined together: one search, where one per span cost more than
+        the search itself. Each span opens and closes with a backtick, so no part runs from
+        one span into the next.
+        """
+        text = self.doc.text
+        joined = "".join([text[start:end] for start, end in self.doc.code_spans])
+        return set(_IDENTIFIER_PART.findall(joined))
 
     def code_words_among(self, texts: Set[str]) -> list[Word]:
         """The identifier parts of inline code spans whose text is in ``texts``, as words."""
@@ -342,8 +340,7 @@ class Prose:
         text = self.doc.text
         return [
             Word(m.group(), m.start(), m.end(), in_code=True)
-            for start, end, parts in self._code_span_parts
-            if not texts.isdisjoint(parts)
+            for start, end in self.doc.code_spans
             for m in _IDENTIFIER_PART.finditer(text, start, end)
             if m.group() in texts
         ]
