@@ -61,3 +61,16 @@ def test_code_texts_are_the_parts_of_each_span(text: str) -> None:
         for part in typos_prose._IDENTIFIER_PART.findall(doc.text, start, end)
     }
     assert typos_prose.Prose(doc, frozenset()).code_texts == span_by_span
+
+
+_RANGE = st.tuples(st.integers(0, 12), st.integers(0, 12)).map(sorted).map(tuple)
+
+
+@given(st.text(alphabet="ab\n", max_size=12), st.lists(_RANGE, max_size=6))
+def test_apply_mask_masks_every_character_in_a_range(
+    text: str, ranges: list[tuple[int, int]]
+) -> None:
+    ranges = [(min(start, len(text)), min(end, len(text))) for start, end in ranges]
+    inside = {i for start, end in ranges for i in range(start, end)}
+    expected = "".join(typos_prose.MASK if i in inside else c for i, c in enumerate(text))
+    assert typos_prose.apply_mask(text, ranges) == expected

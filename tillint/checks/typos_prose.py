@@ -77,20 +77,14 @@ class Word(NamedTuple):
     in_code: bool = False
 
 
-def _merge(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(ranges):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
 def apply_mask(text: str, ranges: Iterable[tuple[int, int]]) -> str:
-    """``text`` with every character inside ``ranges`` replaced by ``MASK``."""
+    """``text`` with every character inside ``ranges`` replaced by ``MASK``.
+
+    Ranges may overlap: in order of their starts, each masks what is left of it past the
+    ranges before it.
+    """
     pieces, position = [], 0
-    for start, end in _merge(ranges):
+    for start, end in sorted(ranges):
         if end <= position:
             continue
         start = max(start, position)
