@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Set
-from dataclasses import dataclass
 from functools import cache
 from itertools import groupby
-from typing import TypeAlias
+from typing import NamedTuple, TypeAlias
 
 from tillint.checks.typos_lexicon import (
     distance_two_neighbours,
@@ -130,13 +129,13 @@ def _is_inflection(word: str, neighbour: str) -> bool:
     return any(longer == shorter + suffix for suffix in _INFLECTIONS)
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
     """What the English lexicon says about one TY002 candidate, decided per document.
 
     Everything here depends on the word and its document only, so it is computed (and cached
     with the document's results) before the corpus is counted; ``suggestions`` then decides
-    with the knowledge base's counts alone, without the lexicon.
+    with the knowledge base's counts alone, without the lexicon. A named tuple, made for
+    every candidate of every document faster than a dataclass.
     """
 
     word: str
