@@ -61,9 +61,9 @@ def test_distance_two_neighbours_of_a_long_unknown_word() -> None:
 
 def test_cross_file_phase_needs_no_lexicon(monkeypatch: pytest.MonkeyPatch) -> None:
     from tillint.checks import typos_neighbours
-    from tillint.checks.typos_neighbours import evidence, suggestions
+    from tillint.checks.typos_neighbours import NearbyWords, evidence, suggestions
 
-    found = evidence("modaility", ())
+    found = evidence("modaility", NearbyWords(list))
     assert found is not None
 
     def no_lexicon(*_: object) -> None:
@@ -75,13 +75,30 @@ def test_cross_file_phase_needs_no_lexicon(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_summaries_carry_the_lexical_evidence() -> None:
-    from tillint.checks.typos_neighbours import evidence, suggestions
+    from tillint.checks.typos_neighbours import NearbyWords, evidence, suggestions
 
-    found = evidence("supermum", ("supremum",))
+    found = evidence("supermum", NearbyWords(lambda: ["supremum"]))
     assert found is not None
     assert pickle.loads(pickle.dumps(found)) == found
     assert suggestions(found, {}) == ["supremum"]
     # A stem the knowledge base uses makes a derived word no typo ("globbed" after "glob").
-    derived = evidence("frobnicated", ())
+    derived = evidence("frobnicated", NearbyWords(list))
     assert derived is not None and "frobnicate" in derived.stems
     assert suggestions(derived, {"frobnicate": 2}) == []
+
+
+def test_document_neighbours_of_a_known_word_are_found_without_a_search() -> None:
+    from tillint.checks.typos_lexicon import zipf
+    from tillint.checks.typos_neighbours import (
+        NearbyWords,
+        _is_inflection,
+        evidence,
+        one_edit_apart,
+    )
+
+    words = ["html", "saml", "yaml", "haml", "hxml", "hamls", "ham", "xaml", "h\u00e1ml", "a"]
+    found = evidence("haml", NearbyWords(lambda: words))
+    assert found is not None and found.zipf > 0
+    searched = sorted(o for o in words if o.isascii() and o != "haml" and one_edit_apart("haml", o))
+    kept = tuple(n for n in searched if zipf(n) >= found.zipf and not _is_inflection("haml", n))
+    assert found.nearby == kept and "html" in kept

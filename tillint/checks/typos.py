@@ -167,7 +167,7 @@ def summarize(doc: Document, ctx: CheckContext) -> TypoSummary:
         rare_words[item.lookup] = rare_words.get(item.lookup, 0) + 1
         if item.identifier or len(item.lookup) < min_length or item.word.text in accepted:
             continue
-        found = evidence(item.lookup, nearby.around(item.lookup))
+        found = evidence(item.lookup, nearby)
         if found is not None:
             span = doc.span(item.word.start, item.word.end)
             where = (span.line, span.column, span.end_line, span.end_column)
