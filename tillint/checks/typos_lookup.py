@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from tillint.checks.typos import KNOWN_ZIPF
@@ -46,8 +45,7 @@ class ClassifiedWord(NamedTuple):
     identifier: bool
 
 
-@dataclass(frozen=True)
-class Analysis:
+class Analysis(NamedTuple):
     """One document's prose and its uncommon words, computed once for check and summarize."""
 
     doc: Document

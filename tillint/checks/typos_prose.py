@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Set
-from functools import cached_property
 from itertools import compress
 from operator import eq
 from typing import NamedTuple
@@ -257,21 +256,20 @@ class Prose:
         )
         markup.extend(html_comments(without_math))
         self.masked = apply_mask(without_math, markup)
+        # The masked text cut at its tokens: gap, token, gap, ..., token, gap.
+        self._pieces = _TOKEN_PIECES.split(self.masked)
+        # The text of every prose token (identifier-like tokens included, unsplit), in order.
+        self.token_texts = self._pieces[1::2]
+        # Plain attributes, not ``cached_property``s: its first read takes a lock, and a
+        # run reads these once or twice for every document.
+        self._lowered_token_texts: list[str] | None = None
 
-    @cached_property
-    def _pieces(self) -> list[str]:
-        """The masked text cut at its tokens: gap, token, gap, ..., token, gap."""
-        return _TOKEN_PIECES.split(self.masked)
-
-    @cached_property
-    def token_texts(self) -> list[str]:
-        """The text of every prose token (identifier-like tokens included, unsplit), in order."""
-        return self._pieces[1::2]
-
-    @cached_property
+    @property
     def lowered_token_texts(self) -> list[str]:
         """``token_texts`` in lowercase (read by the repeated-word test and by ``summarize``)."""
-        return list(map(str.lower, self.token_texts))
+        if self._lowered_token_texts is None:
+            self._lowered_token_texts = list(map(str.lower, self.token_texts))
+        return self._lowered_token_texts
 
     def words_among(self, texts: Set[str]) -> list[Word]:
         """The prose tokens whose text is in ``texts``, as words, in text order."""
@@ -315,7 +313,7 @@ class Prose:
         masked = self.masked
         return not masked.isascii() and any(c in masked for c in _ASCII_LETTERS_IGNORING_CASE)
 
-    @cached_property
+    @property
     def code_texts(self) -> set[str]:
         """Identifier parts of inline code spans (``is_traning`` -> ``is``, ``traning``).
 
