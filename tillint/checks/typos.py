@@ -155,9 +155,11 @@ def summarize(doc: Document, ctx: CheckContext) -> TypoSummary:
     from tillint.checks.typos_lookup import analyse
     from tillint.checks.typos_neighbours import NearbyWords, evidence
 
+    analysis = analyse(doc, ctx)
+    if not analysis.words:
+        return {}, ()
     accepted = vocabulary(ctx)
     min_length = int(ctx.options.get("min_length", 4))
-    analysis = analyse(doc, ctx)
     nearby = NearbyWords(lambda: analysis.prose.lowered_token_texts)
     rare_words: dict[str, int] = {}
     candidates: list[CandidateRow] = []

@@ -273,6 +273,8 @@ class Prose:
 
     def words_among(self, texts: Set[str]) -> list[Word]:
         """The prose tokens whose text is in ``texts``, as words, in text order."""
+        if not texts:
+            return []
         pieces, words = self._pieces, []
         offset, counted = 0, 0  # the offset where ``pieces[counted]`` starts
         chosen = compress(range(1, len(pieces), 2), map(texts.__contains__, self.token_texts))
