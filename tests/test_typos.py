@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURE, REPO, run_cli
-from tillint.checks import CheckContext
+from tillint.checks import CheckContext, typos_lookup
 from tillint.checks.typos import check_corpus, summarize
+from tillint.checks.typos_lexicon import misspellings
 from tillint.checks.typos_prose import _ASCII_LETTERS_IGNORING_CASE, Prose
 from tillint.config import Settings, validate_family_options
 from tillint.document import Document
@@ -184,3 +185,18 @@ def test_family_module_imports_no_lexicon() -> None:
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
     ).stdout.split()
     assert [m for m in loaded if m.startswith("tillint.checks.typos_")] == []
+
+
+def test_rare_words_are_found_when_the_tokens_seen_are_forgotten(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for memo in ("_rare_words_of", "_tokens_with_rare_words", "_code_parts_seen"):
+        monkeypatch.setattr(typos_lookup, memo, type(getattr(typos_lookup, memo))())
+    monkeypatch.setattr(typos_lookup, "_uncommon_code_parts", set())
+    monkeypatch.setattr(typos_lookup, "_MAX_TOKENS", 2)
+    prose = Prose(Document.from_text("Teh cat and the `teh_dog` and `a_dog`.\n"), frozenset())
+
+    def rare() -> list[str]:
+        return [item.word.text for item in typos_lookup._rare_words(prose, misspellings())]
+
+    assert rare() == rare() == ["Teh", "teh"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import string
 
 import pytest
 import wordfreq
@@ -15,6 +16,7 @@ from tillint.checks.typos_lexicon import (
     common_words,
     damerau_distance,
     distance_two_neighbours,
+    edits1,
     frequencies,
     misspellings,
     parse_codespell,
@@ -60,6 +62,20 @@ def test_lazy_misspellings_equal_the_full_parse() -> None:
     assert dict(listed.items()) == parsed
 
 
+@pytest.mark.parametrize("word", ["", "a", "ab", "teh", "hyperparameter"])
+def test_edits1_is_every_string_one_edit_away(word: str) -> None:
+    expected = set()
+    for i in range(len(word) + 1):
+        expected.update(word[:i] + c + word[i:] for c in string.ascii_lowercase)
+        if i < len(word):
+            expected.update(word[:i] + c + word[i + 1 :] for c in string.ascii_lowercase)
+            expected.add(word[:i] + word[i + 1 :])
+        if i + 1 < len(word):
+            expected.add(word[:i] + word[i + 1] + word[i] + word[i + 2 :])
+    assert edits1(word) == expected
+    assert all(damerau_distance(word, edited) <= 1 for edited in expected)
+
+
 def test_distance_two_neighbours_of_a_long_unknown_word() -> None:
     assert {"modalities", "localities"} <= distance_two_neighbours("mocailities")
     assert distance_two_neighbours("modalty") == set()  # shorter than eight letters
@@ -69,9 +85,9 @@ def test_distance_two_neighbours_of_a_long_unknown_word() -> None:
 
 def test_cross_file_phase_needs_no_lexicon(monkeypatch: pytest.MonkeyPatch) -> None:
     from tillint.checks import typos_neighbours
-    from tillint.checks.typos_neighbours import evidence, suggestions
+    from tillint.checks.typos_neighbours import NearbyWords, evidence, suggestions
 
-    found = evidence("modaility", ())
+    found = evidence("modaility", NearbyWords(list))
     assert found is not None
 
     def no_lexicon(*_: object) -> None:
@@ -83,14 +99,14 @@ def test_cross_file_phase_needs_no_lexicon(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_summaries_carry_the_lexical_evidence() -> None:
-    from tillint.checks.typos_neighbours import evidence, suggestions
+    from tillint.checks.typos_neighbours import NearbyWords, evidence, suggestions
 
-    found = evidence("supermum", ("supremum",))
+    found = evidence("supermum", NearbyWords(lambda: ["supremum"]))
     assert found is not None
     assert pickle.loads(pickle.dumps(found)) == found
     assert suggestions(found, {}) == ["supremum"]
     # A stem the knowledge base uses makes a derived word no typo ("globbed" after "glob").
-    derived = evidence("frobnicated", ())
+    derived = evidence("frobnicated", NearbyWords(list))
     assert derived is not None and "frobnicate" in derived.stems
     assert suggestions(derived, {"frobnicate": 2}) == []
 
@@ -112,3 +128,20 @@ def test_searched_words_turn_into_a_set_once_searching_costs_as_much(
     assert listed._set is None  # two searches so far
     assert "sea" in listed and 3 not in listed and "be" in listed
     assert listed._set == {"be", "see", "sea"}
+
+
+def test_document_neighbours_of_a_known_word_are_found_without_a_search() -> None:
+    from tillint.checks.typos_lexicon import zipf
+    from tillint.checks.typos_neighbours import (
+        NearbyWords,
+        _is_inflection,
+        evidence,
+        one_edit_apart,
+    )
+
+    words = ["html", "saml", "yaml", "haml", "hxml", "hamls", "ham", "xaml", "h\u00e1ml", "a"]
+    found = evidence("haml", NearbyWords(lambda: words))
+    assert found is not None and found.zipf > 0
+    searched = sorted(o for o in words if o.isascii() and o != "haml" and one_edit_apart("haml", o))
+    kept = tuple(n for n in searched if zipf(n) >= found.zipf and not _is_inflection("haml", n))
+    assert found.nearby == kept and "html" in kept

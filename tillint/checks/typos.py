@@ -92,15 +92,13 @@ def check(doc: Document, ctx: CheckContext) -> Iterator[Finding]:
     """TY001 (known misspellings), TY004 (repeated words) and, when configured, TY003."""
     if not doc.text:
         return
-    from tillint.checks.typos_lexicon import misspellings
     from tillint.checks.typos_lookup import analyse
 
     analysis = analyse(doc, ctx)
     accepted = vocabulary(ctx)
-    typos = misspellings()
     if ctx.enabled(MISSPELLING):
         for item in analysis.words:
-            if item.lookup not in typos or item.word.text in accepted:
+            if item.lookup not in analysis.misspelt or item.word.text in accepted:
                 continue
             if item.identifier and len(item.lookup) < 4:
                 continue
@@ -154,29 +152,29 @@ def summarize(doc: Document, ctx: CheckContext) -> TypoSummary:
     builtin = ctx.options.get("engine", "builtin") == "builtin"
     if not doc.text or not builtin or not ctx.enabled(UNKNOWN_WORD):
         return {}, ()
-    from tillint.checks.typos_lexicon import misspellings
     from tillint.checks.typos_lookup import analyse
     from tillint.checks.typos_neighbours import NearbyWords, evidence
 
-    typos = misspellings()
+    analysis = analyse(doc, ctx)
+    if not analysis.words:
+        return {}, ()
     accepted = vocabulary(ctx)
     min_length = int(ctx.options.get("min_length", 4))
-    analysis = analyse(doc, ctx)
-    nearby = NearbyWords(map(str.lower, analysis.prose.token_texts))
-    rare_words: Counter[str] = Counter()
+    nearby = NearbyWords(lambda: analysis.prose.lowered_token_texts)
+    rare_words: dict[str, int] = {}
     candidates: list[CandidateRow] = []
     for item in analysis.words:
-        if item.lookup in typos:
+        if item.lookup in analysis.misspelt:
             continue
-        rare_words[item.lookup] += 1
+        rare_words[item.lookup] = rare_words.get(item.lookup, 0) + 1
         if item.identifier or len(item.lookup) < min_length or item.word.text in accepted:
             continue
-        found = evidence(item.lookup, nearby.around(item.lookup))
+        found = evidence(item.lookup, nearby)
         if found is not None:
             span = doc.span(item.word.start, item.word.end)
             where = (span.line, span.column, span.end_line, span.end_column)
             candidates.append((item.word.text, where, doc.line_text(span.line), found.row()))
-    return dict(rare_words), tuple(candidates)
+    return rare_words, tuple(candidates)
 
 
 def check_corpus(summaries: Mapping[str, TypoSummary], ctx: CheckContext) -> Iterator[Finding]:

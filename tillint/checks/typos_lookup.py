@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from tillint.checks.typos import KNOWN_ZIPF
@@ -35,22 +34,24 @@ _ACRONYM = re.compile(r"[A-Z]{2,}s?")
 _JOINERS = re.compile(r"([-/])")
 
 
-@dataclass(frozen=True)
-class ClassifiedWord:
-    """A word to look up: ``word`` is the dictionary form, ``identifier`` means TY001 only."""
+class ClassifiedWord(NamedTuple):
+    """A word to look up: ``word`` is the dictionary form, ``identifier`` means TY001 only.
+
+    A named tuple, as ``Word`` is (made for every uncommon word of every document).
+    """
 
     word: Word
     lookup: str
     identifier: bool
 
 
-@dataclass(frozen=True)
-class Analysis:
+class Analysis(NamedTuple):
     """One document's prose and its uncommon words, computed once for check and summarize."""
 
     doc: Document
     prose: Prose
     words: list[ClassifiedWord]  # words below KNOWN_ZIPF or on the misspelling list
+    misspelt: set[str]  # the lookups of ``words`` on the misspelling list
 
 
 def prose_of(doc: Document, ctx: CheckContext) -> Prose:
@@ -93,17 +94,17 @@ def token_words(token: str) -> list[TokenWord]:
     if "_" in token:
         return _identifier_words(Word(token, 0, len(token)))
     words, offset = [], 0
-    parts = _JOINERS.split(token)
+    parts = _JOINERS.split(token) if "-" in token or "/" in token else [token]
     for part in parts:
-        word = _english_part(Word(part, offset, offset + len(part)))
-        offset += len(part)
-        if word is None or (len(parts) > 1 and len(word.text) < 4):
+        text = _english_part(part)
+        start, offset = offset, offset + len(part)
+        if text is None or (len(parts) > 1 and len(text) < 4):
             continue  # "add-ons", "and/or": short parts of joined words are not looked up
-        if _CAMEL.search(word.text):
-            words.extend(_identifier_words(word))
-        elif not _ACRONYM.fullmatch(word.text):
-            lookup = word.text.lower().replace("\u2019", "'")
-            words.append(TokenWord(word.start, word.text, lookup, False))
+        if _CAMEL.search(text):
+            words.extend(_identifier_words(Word(text, start, start + len(text))))
+        elif not _ACRONYM.fullmatch(text):
+            lookup = text.lower().replace("\u2019", "'")
+            words.append(TokenWord(start, text, lookup, False))
     return words
 
 
@@ -116,19 +117,19 @@ def _in_expression(text: str, token: Word) -> bool:
     return text[token.start - 2 : token.start] == "\\*" or text[token.end : token.end + 2] == "\\*"
 
 
-def _english_part(part: Word) -> Word | None:
-    """The part without a possessive ``'s``; None when it is not an English word."""
-    text = part.text
-    if len(text) < 2 or text in "-/":
+def _english_part(part: str) -> str | None:
+    """The part of a token without a possessive ``'s`` (it starts where the part does); None
+    when it is not an English word."""
+    if len(part) < 2 or part in "-/":
         return None
-    if not text.isascii():
-        cut = next(i for i, c in enumerate(text) if not c.isascii())
-        if cut < 3 or text[cut] not in _MOJIBAKE_LEAD:
+    if not part.isascii():
+        cut = next(i for i, c in enumerate(part) if not c.isascii())
+        if cut < 3 or part[cut] not in _MOJIBAKE_LEAD:
             return None
-        text = text[:cut]
-    if text[-2:] in ("'s", "\u2019s"):
-        text = text[:-2]
-    return Word(text, part.start, part.start + len(text), part.in_code)
+        part = part[:cut]
+    if part[-2:] in ("'s", "\u2019s"):
+        part = part[:-2]
+    return part
 
 
 def is_known(word: str) -> bool:
@@ -140,10 +141,13 @@ def is_known(word: str) -> bool:
 
 
 # Token as written -> its words below KNOWN_ZIPF or misspelt (none when the token itself is
-# common), and the tokens that have some. The lexicon is fixed for the process, so they hold
+# common), and the tokens that have some; the same for the identifier parts of inline code,
+# as the parts seen and those uncommon. The lexicon is fixed for the process, so they hold
 # across documents; bounded all the same.
 _rare_words_of: dict[str, tuple[TokenWord, ...]] = {}
 _tokens_with_rare_words: set[str] = set()
+_code_parts_seen: set[str] = set()
+_uncommon_code_parts: set[str] = set()
 _MAX_TOKENS = 200_000
 
 
@@ -163,12 +167,24 @@ def _uncommon(texts: list[str], typos: MisspellingList) -> list[str]:
     ]
 
 
-def _learn(tokens: Iterable[str], typos: MisspellingList) -> None:
-    """Record the rare words of prose tokens not seen before."""
-    if len(_rare_words_of) >= _MAX_TOKENS:
+def _forget_when_full() -> None:
+    """Start the tokens and code parts seen afresh once either holds ``_MAX_TOKENS``.
+
+    Called before a document's tokens are compared with them, never in between: a token
+    seen before must still be there when its document's rare words are collected.
+    """
+    if max(len(_rare_words_of), len(_code_parts_seen)) >= _MAX_TOKENS:
         _rare_words_of.clear()
         _tokens_with_rare_words.clear()
+        _code_parts_seen.clear()
+        _uncommon_code_parts.clear()
+
+
+def _learn(tokens: Iterable[str], typos: MisspellingList) -> None:
+    """Record the rare words of prose tokens not seen before."""
     tokens = list(tokens)
+    if not tokens:
+        return
     _rare_words_of.update(dict.fromkeys(tokens, ()))
     for token in _uncommon(tokens, typos):
         rare = tuple(w for w in token_words(token) if _is_uncommon(w.lookup, typos))
@@ -177,8 +193,18 @@ def _learn(tokens: Iterable[str], typos: MisspellingList) -> None:
             _tokens_with_rare_words.add(token)
 
 
+def _uncommon_code_parts_among(parts: set[str], typos: MisspellingList) -> set[str]:
+    """The uncommon ``parts`` of inline code, judging only those not seen before."""
+    new = parts.difference(_code_parts_seen)
+    if new:
+        _uncommon_code_parts.update(_uncommon(list(new), typos))
+        _code_parts_seen.update(new)
+    return parts.intersection(_uncommon_code_parts)
+
+
 def _rare_words(prose: Prose, typos: MisspellingList) -> list[ClassifiedWord]:
     """Words below KNOWN_ZIPF or misspelt, in prose tokens (in text order), then in code."""
+    _forget_when_full()
     texts = set(prose.token_texts)
     # Set operations first: most tokens are common English words seen before.
     _learn(texts.difference(_rare_words_of), typos)
@@ -187,8 +213,10 @@ def _rare_words(prose: Prose, typos: MisspellingList) -> list[ClassifiedWord]:
         for token in prose.words_among(texts.intersection(_tokens_with_rare_words))
         for item in _placed(prose.doc, token, _rare_words_of[token.text])
     ]
-    in_code = set(_uncommon(list(set(prose.code_texts)), typos))
-    words.extend(ClassifiedWord(w, w.text.lower(), True) for w in prose.code_words_among(in_code))
+    if prose.doc.code_spans:
+        in_code = _uncommon_code_parts_among(prose.code_texts, typos)
+        code_words = prose.code_words_among(in_code)
+        words.extend(ClassifiedWord(w, w.text.lower(), True) for w in code_words)
     return words
 
 
@@ -200,5 +228,8 @@ def analyse(doc: Document, ctx: CheckContext) -> Analysis:
     if _last_analysis and _last_analysis[0].doc is doc:
         return _last_analysis[0]
     prose = prose_of(doc, ctx)
-    _last_analysis[:] = [Analysis(doc, prose, _rare_words(prose, misspellings()))]
+    typos = misspellings()
+    words = _rare_words(prose, typos)
+    misspelt = typos.among({item.lookup for item in words})
+    _last_analysis[:] = [Analysis(doc, prose, words, misspelt)]
     return _last_analysis[0]

@@ -14,11 +14,10 @@ Words that wordfreq knows at Zipf 1.5 or more (``caret``, ``cruft``) need eviden
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping, Set
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Set
 from functools import cache
 from itertools import groupby
-from typing import TypeAlias
+from typing import NamedTuple, TypeAlias
 
 from tillint.checks.typos_lexicon import (
     distance_two_neighbours,
@@ -130,13 +129,13 @@ def _is_inflection(word: str, neighbour: str) -> bool:
     return any(longer == shorter + suffix for suffix in _INFLECTIONS)
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
     """What the English lexicon says about one TY002 candidate, decided per document.
 
     Everything here depends on the word and its document only, so it is computed (and cached
     with the document's results) before the corpus is counted; ``suggestions`` then decides
-    with the knowledge base's counts alone, without the lexicon.
+    with the knowledge base's counts alone, without the lexicon. A named tuple, made for
+    every candidate of every document faster than a dataclass.
     """
 
     word: str
@@ -160,19 +159,25 @@ class Evidence:
         )
 
 
-def evidence(word: str, nearby: Iterable[str]) -> Evidence | None:
+def evidence(word: str, nearby: NearbyWords) -> Evidence | None:
     """The lexical evidence on a rare lowercase ``word``; None when it is no typo whatever the
     corpus says (a contraction, or a known word with a prefix or a suffix).
 
-    ``nearby``: words of the same document one edit away, sorted; read only when the word
-    may be a typo (``NearbyWords.around`` searches them then).
+    ``nearby``: the words of the same document, read only when the word may be a typo.
     """
     lexical = _lexical_evidence(word)
     if lexical is None:
         return None
     stems, english, fallback = lexical
     word_zipf = zipf(word)
-    close = tuple(n for n in nearby if zipf(n) >= word_zipf and not _is_inflection(word, n))
+    if word_zipf > 0.0:
+        # A neighbour at least as frequent as a word English knows is an English word, so it
+        # is among ``english``: no need to search the document (a test checks they agree).
+        close = tuple(n for n in english if n != word and n in nearby)
+    else:
+        close = tuple(
+            n for n in nearby(word) if zipf(n) >= word_zipf and not _is_inflection(word, n)
+        )
     named = sorted({*close, *english, *fallback})
     return Evidence(
         word, word_zipf, stems, close, english, fallback, tuple((n, zipf(n)) for n in named)
@@ -245,13 +250,20 @@ def _best(words: list[str], zipfs: Mapping[str, float], uses: Mapping[str, int])
 
 
 class NearbyWords:
-    """The lowercase words of one document (collected on first use), to find those one edit
-    away."""
+    """The lowercase words of one document, to find those one edit away.
 
-    def __init__(self, words: Iterable[str]) -> None:
+    ``words`` gives them, called on first use: most documents have no word to search around.
+    """
+
+    def __init__(self, words: Callable[[], Iterable[str]]) -> None:
         self._source = words
+        self._words: set[str] | None = None
         self._by_length: dict[int, list[str]] | None = None
         self._found: dict[str, tuple[str, ...]] = {}
+
+    def __contains__(self, word: object) -> bool:
+        """Whether the document has ``word`` (a lowercase word of ASCII letters)."""
+        return word in self._ascii_words()
 
     def __call__(self, word: str) -> tuple[str, ...]:
         """Words of the document one edit away from ``word`` (sorted)."""
@@ -268,16 +280,15 @@ class NearbyWords:
             self._found[word] = tuple(sorted(close))
         return self._found[word]
 
-    def around(self, word: str) -> Iterator[str]:
-        """``self(word)``, searched when first read."""
-        yield from self(word)
+    def _ascii_words(self) -> set[str]:
+        if self._words is None:
+            self._words = set(filter(str.isalpha, filter(str.isascii, set(self._source()))))
+        return self._words
 
     def _words_by_length(self) -> dict[int, list[str]]:
         if self._by_length is None:
-            words = set(filter(str.isalpha, filter(str.isascii, self._source)))
-            self._by_length = {
-                size: list(same) for size, same in groupby(sorted(words, key=len), key=len)
-            }
+            words = sorted(self._ascii_words(), key=len)
+            self._by_length = {size: list(same) for size, same in groupby(words, key=len)}
         return self._by_length
 
 

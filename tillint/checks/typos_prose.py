@@ -11,11 +11,11 @@ their identifier parts (``is_traning`` -> ``is``, ``traning``) are the only code
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Set
-from dataclasses import dataclass
-from functools import cached_property
 from itertools import compress
 from operator import eq
+from typing import NamedTuple
 
 from tillint.document import Document
 
@@ -23,9 +23,11 @@ MASK = "\x00"
 _LETTER = r"A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F"
 _WORD_CHAR = rf"{_LETTER}0-9"
 # A token: word characters, joined by single apostrophes, dots, hyphens or slashes. Written as
-# runs of one character class, which the regex engine matches faster than one class per step.
+# runs of one character class, which the regex engine matches faster than one class per step,
+# and possessive (``*+``): nothing follows a token that could make the engine give characters
+# back, so it need not keep its place in every run (a fifth faster; a test checks the tokens).
 TOKEN = re.compile(
-    rf"[{_WORD_CHAR}][{_WORD_CHAR}_]*(?:['\u2019.\-/][{_WORD_CHAR}][{_WORD_CHAR}_]*)*"
+    rf"[{_WORD_CHAR}][{_WORD_CHAR}_]*+(?:['\u2019.\-/][{_WORD_CHAR}][{_WORD_CHAR}_]*+)*+"
 )
 # Splitting at a captured token gives the gaps and the tokens in turn, all in C.
 _TOKEN_PIECES = re.compile(f"({TOKEN.pattern})")
@@ -35,12 +37,13 @@ _DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.DOTALL)
 # closes; no blank line in between.
 # Bounded, so that many openers with no closer (`$1$1$1...`) stay linear.
 _INLINE_MATH = re.compile(r"\$(?=\S)(?:[^$\n\\]|\\.|\n(?![ \t]*\n)){1,2000}?(?<=\S)\$(?!\d)")
-# ``\b(?:https?|ftp|file)://\S+|\bwww\.\S+``, each branch opening with its letter so that
-# the search skips to an ``f``, ``h`` or ``w``; the look-behinds are the ``\b``.
-_WEB_ADDRESS = r"h(?<!\wh)ttps?://\S+|f(?<!\wf)(?:tp|ile)://\S+|w(?<!\ww)ww\.\S+"
-_URL = re.compile(rf"{_WEB_ADDRESS}|[\w.+-]+@[\w-]+\.[\w.-]+")
-# Without an `@` the e-mail branch never matches; it is the costly one (it tries every letter).
-_URL_WITHOUT_EMAIL = re.compile(_WEB_ADDRESS)
+# ``\b(?:https?|ftp|file)://\S+|\bwww\.\S+``, the look-behinds being the ``\b``; matched
+# only where ``_web_address_starts`` finds that one can start.
+_WEB_ADDRESS = re.compile(r"h(?<!\wh)ttps?://\S+|f(?<!\wf)(?:tp|ile)://\S+|w(?<!\ww)ww\.\S+")
+# An e-mail address is ``[\w.+-]+@[\w-]+\.[\w.-]+``, read from its ``@``: the domain forwards,
+# the local part backwards (matched in the reversed text).
+_EMAIL_DOMAIN = re.compile(r"@[\w-]+\.[\w.-]+")
+_EMAIL_LOCAL_PART = re.compile(r"[\w.+-]+")
 # Character classes that exclude the next delimiter keep every attempt short (no backtracking
 # across "(" or "<": `[a](<b` repeated 20,000 times is linear).
 _LINK_DESTINATION = re.compile(
@@ -61,9 +64,11 @@ _REPEATED_WORD = re.compile(
 _ASCII_LETTERS_IGNORING_CASE = "\u0130\u0131\u017f\u212a"
 
 
-@dataclass(frozen=True)
-class Word:
-    """A word as written: its text and offsets in ``doc.text``; ``in_code`` for code parts."""
+class Word(NamedTuple):
+    """A word as written: its text and offsets in ``doc.text``; ``in_code`` for code parts.
+
+    A named tuple, not a dataclass: a run makes tens of thousands, and a tuple is made faster.
+    """
 
     text: str
     start: int
@@ -71,20 +76,14 @@ class Word:
     in_code: bool = False
 
 
-def _merge(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(ranges):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
 def apply_mask(text: str, ranges: Iterable[tuple[int, int]]) -> str:
-    """``text`` with every character inside ``ranges`` replaced by ``MASK``."""
+    """``text`` with every character inside ``ranges`` replaced by ``MASK``.
+
+    Ranges may overlap: in order of their starts, each masks what is left of it past the
+    ranges before it.
+    """
     pieces, position = [], 0
-    for start, end in _merge(ranges):
+    for start, end in sorted(ranges):
         if end <= position:
             continue
         start = max(start, position)
@@ -155,18 +154,75 @@ def _prose_runs(doc: Document) -> Iterator[tuple[int, int]]:
 def _addresses(text: str) -> Iterator[tuple[int, int]]:
     """The spans of web and e-mail addresses in ``text``.
 
-    Without an ``@`` only web addresses can match, and each holds a ``://`` at most five
-    letters (``https``) after its start or starts with ``www.``: the search starts at the
-    first place one can.
+    The same spans as one pattern, ``web|[\\w.+-]+@[\\w-]+\\.[\\w.-]+``, scanning the text
+    (a test checks it), without trying it at every letter: web addresses are tried only where
+    one can start, e-mail addresses are found from their ``@``, and the two are merged as the
+    pattern would take them. At a place where both start, the web address wins (the first
+    branch); the scan goes on where a match ends, so an address may start where the one before
+    ended, inside its local part (``a@b.c+d@e.f``), and none starts inside a match.
     """
-    if "@" in text:
-        yield from (match.span() for match in _URL.finditer(text))
-        return
-    scheme, www = text.find("://"), text.find("www.")
-    starts = [max(scheme - len("https"), 0)] if scheme >= 0 else []
-    starts.extend([www] if www >= 0 else [])
-    if starts:
-        yield from (match.span() for match in _URL_WITHOUT_EMAIL.finditer(text, min(starts)))
+    emails = _emails(text)
+    starts = _web_address_starts(text)
+    web = _web_address_from(text, starts, 0)
+    position = 0
+    for local_start, at, end in emails:
+        while at > position:
+            start = max(position, local_start)
+            if web is not None and web.start() <= start:
+                yield web.span()
+                position = web.end()
+                web = _web_address_from(text, starts, position)
+                continue
+            yield start, end
+            position = end
+            if web is not None and web.start() < position:
+                web = _web_address_from(text, starts, position)
+    while web is not None:
+        yield web.span()
+        web = _web_address_from(text, starts, web.end())
+
+
+def _web_address_starts(text: str) -> list[int]:
+    """Where a web address can start, in order: each holds a ``://`` three to five letters
+    (``ftp``, ``http``, ``file``, ``https``) after its start, or starts with ``www.``.
+
+    Neither literal can overlap itself, so each search goes on after the one found.
+    """
+    starts: list[int] = []
+    found = text.find("://")
+    while found >= 0:
+        starts.extend(range(max(found - 5, 0), found - 2))
+        found = text.find("://", found + 3)
+    found = text.find("www.")
+    if found >= 0:
+        while found >= 0:
+            starts.append(found)
+            found = text.find("www.", found + 4)
+        starts.sort()
+    return starts
+
+
+def _web_address_from(text: str, starts: list[int], position: int) -> re.Match[str] | None:
+    """The first web address starting at ``position`` or later (``starts``: where one can)."""
+    for index in range(bisect_left(starts, position), len(starts)):
+        match = _WEB_ADDRESS.match(text, starts[index])
+        if match is not None:
+            return match
+    return None
+
+
+def _emails(text: str) -> list[tuple[int, int, int]]:
+    """(start, ``@``, end) of each e-mail address, its local part as long as it can be."""
+    if "@" not in text:
+        return []
+    backwards = text[::-1]
+    emails = []
+    for domain in _EMAIL_DOMAIN.finditer(text):
+        at = domain.start()
+        local = _EMAIL_LOCAL_PART.match(backwards, len(text) - at)
+        if local is not None:
+            emails.append((at - len(local.group()), at, domain.end()))
+    return emails
 
 
 class Prose:
@@ -200,19 +256,25 @@ class Prose:
         )
         markup.extend(html_comments(without_math))
         self.masked = apply_mask(without_math, markup)
+        # The masked text cut at its tokens: gap, token, gap, ..., token, gap.
+        self._pieces = _TOKEN_PIECES.split(self.masked)
+        # The text of every prose token (identifier-like tokens included, unsplit), in order.
+        self.token_texts = self._pieces[1::2]
+        # Plain attributes, not ``cached_property``s: its first read takes a lock, and a
+        # run reads these once or twice for every document.
+        self._lowered_token_texts: list[str] | None = None
 
-    @cached_property
-    def _pieces(self) -> list[str]:
-        """The masked text cut at its tokens: gap, token, gap, ..., token, gap."""
-        return _TOKEN_PIECES.split(self.masked)
-
-    @cached_property
-    def token_texts(self) -> list[str]:
-        """The text of every prose token (identifier-like tokens included, unsplit), in order."""
-        return self._pieces[1::2]
+    @property
+    def lowered_token_texts(self) -> list[str]:
+        """``token_texts`` in lowercase (read by the repeated-word test and by ``summarize``)."""
+        if self._lowered_token_texts is None:
+            self._lowered_token_texts = list(map(str.lower, self.token_texts))
+        return self._lowered_token_texts
 
     def words_among(self, texts: Set[str]) -> list[Word]:
         """The prose tokens whose text is in ``texts``, as words, in text order."""
+        if not texts:
+            return []
         pieces, words = self._pieces, []
         offset, counted = 0, 0  # the offset where ``pieces[counted]`` starts
         chosen = compress(range(1, len(pieces), 2), map(texts.__contains__, self.token_texts))
@@ -240,22 +302,30 @@ class Prose:
 
     def _may_repeat_a_word(self) -> bool:
         """A quick test, true whenever ``_REPEATED_WORD`` can match: two tokens in a row are
-        equal ignoring case, or the text has a non-ASCII letter the pattern reads as ASCII."""
-        lowered = list(map(str.lower, self.token_texts))
-        if any(map(eq, lowered, lowered[1:])):
+        equal ignoring case with only white space between them, or the text has a non-ASCII
+        letter the pattern reads as ASCII.
+
+        Tables and lists often have equal tokens in a row, but rarely with white space alone
+        between them.
+        """
+        lowered = self.lowered_token_texts
+        gaps_after_tokens = self._pieces[2::2]
+        if any(map(str.isspace, compress(gaps_after_tokens, map(eq, lowered, lowered[1:])))):
             return True
         masked = self.masked
         return not masked.isascii() and any(c in masked for c in _ASCII_LETTERS_IGNORING_CASE)
 
-    @cached_property
-    def code_texts(self) -> list[str]:
-        """Identifier parts of inline code spans (``is_traning`` -> ``is``, ``traning``)."""
+    @property
+    def code_texts(self) -> set[str]:
+        """Identifier parts of inline code spans (``is_traning`` -> ``is``, ``traning``).
+
+        Read from the spans joined together: one search, where one per span cost more than
+        the search itself. Each span opens and closes with a backtick, so no part runs from
+        one span into the next.
+        """
         text = self.doc.text
-        return [
-            part
-            for start, end in self.doc.code_spans
-            for part in _IDENTIFIER_PART.findall(text, start, end)
-        ]
+        joined = "".join([text[start:end] for start, end in self.doc.code_spans])
+        return set(_IDENTIFIER_PART.findall(joined))
 
     def code_words_among(self, texts: Set[str]) -> list[Word]:
         """The identifier parts of inline code spans whose text is in ``texts``, as words."""
