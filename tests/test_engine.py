@@ -244,6 +244,12 @@ def test_the_garbage_collector_is_paused_only_while_results_are_loaded(in_tmp: P
     assert gc.isenabled()
 
 
+def test_a_run_in_worker_processes_leaves_nothing_frozen(in_tmp: Path) -> None:
+    _tree(in_tmp, 60)  # enough files for the worker pool
+    assert run_cli("check", "--jobs", "2", "--no-cache", ".").exit_code == 1
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
 def test_a_cache_restored_in_another_checkout_resolves_links_there(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
