@@ -2,14 +2,16 @@
 
 * Known misspellings come from codespell's main dictionary (``codespell_lib/data/
   dictionary.txt``, a dependency, read in place): ``typo->fix1, fix2,`` lines.
-* Word frequencies come from ``wordfreq``'s large English list (321,000 words), loaded once
-  per process as a plain dict so a lookup is one hash probe, not a ``zipf_frequency`` call.
-  wordfreq's data file is read directly (importing wordfreq costs more than the data), and
-  its small list (Zipf 3 and up, a tenth of the size) answers "is this word common?" for
-  documents whose words are all common, so they never load the large list.
+* Word frequencies come from ``wordfreq``'s large English list (321,000 words). wordfreq's
+  data file is read directly (importing wordfreq costs more than the data), and its small list
+  (Zipf 3 and up, a tenth of the size) answers "is this word common?" for documents whose
+  words are all common.
 
-Everything is loaded lazily and cached for the life of the process; codespell's entries, cut
-from its text file, are also kept between runs (``tillint.derived``).
+Each list is derived once from its source file and kept between runs, packed and sorted
+(``tillint.derived``, ``tillint.checks.typos_packed``): a run over one note answers its few
+questions by binary search, and a run over many documents turns a list into a set or a dict
+(one hash probe per look-up) once it has asked enough. Everything is loaded lazily and
+cached for the life of the process.
 """
 
 from __future__ import annotations
