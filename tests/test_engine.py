@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli, write_file
+from tillint import engine
 from tillint.cache import ResultCache, run_fingerprint
+from tillint.checks import run_corpus_check
 from tillint.config import CliOverrides, load_settings
 from tillint.discover import find_files
-from tillint.engine import collector_paused, corpus_findings, fingerprint_inputs, lint_with_cache
+from tillint.engine import corpus_findings, fingerprint_inputs, lint_with_cache, loading_unwatched
 
 BAD = "A claim.[^1] and[^ 2]\n\n[^3]: Unused.\n"
 
@@ -231,17 +233,33 @@ def test_summaries_lost_to_a_concurrent_run_are_computed_again(in_tmp: Path) -> 
     assert [(f.path, f.rule, f.span.column) for f in found] == [("a.md", "LK004", 5)]
 
 
-def test_the_garbage_collector_is_paused_only_while_results_are_loaded(in_tmp: Path) -> None:
+def test_results_loaded_from_the_cache_are_kept_from_the_collector_until_the_run_ends(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write_file(in_tmp, "a.md", "# A\n\nSee [b](b.md).\n")
     write_file(in_tmp, "b.md", "# B\n")
     assert run_cli("check", "--offline", ".").exit_code == 0
+    frozen_while_checking: list[int] = []
+
+    def counting(*args: object) -> object:
+        frozen_while_checking.append(gc.get_freeze_count())
+        return run_corpus_check(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "run_corpus_check", counting)
     write_file(in_tmp, "b.md", "# B changed\n")  # the cross-file summaries are read again
     assert run_cli("check", "--offline", ".").exit_code == 0
-    assert gc.isenabled()
-    with pytest.raises(RuntimeError), collector_paused():
-        assert not gc.isenabled()
-        raise RuntimeError("a check failed")
-    assert gc.isenabled()
+    assert frozen_while_checking and min(frozen_while_checking) > 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_the_collector_is_paused_while_loading_and_enabled_again_after_a_failure() -> None:
+    try:
+        with pytest.raises(RuntimeError), loading_unwatched():
+            assert not gc.isenabled()
+            raise RuntimeError("a check failed")
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
 
 
 def test_a_cache_restored_in_another_checkout_resolves_links_there(
