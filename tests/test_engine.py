@@ -214,6 +214,32 @@ def test_cached_link_findings_follow_the_documents_they_point_at(in_tmp: Path) -
     assert rules() == [("LK003", 9)]
 
 
+def test_a_change_that_leaves_a_familys_summaries_alone_reuses_its_cross_file_findings(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_file(in_tmp, "a.md", "# A\n\nSee [setup](b.md#setup).\n")
+    write_file(in_tmp, "b.md", "# B\n")
+    rerun: list[str] = []
+
+    def recording(family: str, *args: object) -> object:
+        rerun.append(family)
+        return run_corpus_check(family, *args)  # type: ignore[arg-type]
+
+    def rules() -> list[tuple[str, str]]:
+        rerun.clear()
+        return [(str(f["path"]), str(f["rule"])) for f in _json("--offline", "--select", "LK", ".")]
+
+    monkeypatch.setattr(engine, "run_corpus_check", recording)
+    assert rules() == [("a.md", "LK004")] and rerun == ["links"]
+    write_file(in_tmp, "b.md", "# B\n\nA new paragraph, no link, no heading.\n")
+    assert rules() == [("a.md", "LK004")] and rerun == []  # same link summaries: reused
+    assert rules() == [("a.md", "LK004")] and rerun == []  # and again, by the documents
+    write_file(in_tmp, "b.md", "# B\n\nA new paragraph, no link, no heading.\n\n## Setup\n")
+    assert rules() == [] and rerun == ["links"]  # b.md's anchors changed
+    (in_tmp / "b.md").unlink()
+    assert rules() == [("a.md", "LK003")] and rerun == ["links"]
+
+
 def test_summaries_lost_to_a_concurrent_run_are_computed_again(in_tmp: Path) -> None:
     (in_tmp / "a.md").write_text("[b](b.md#missing)\n", encoding="utf-8")
     (in_tmp / "b.md").write_text("# Title\n", encoding="utf-8")
@@ -226,7 +252,7 @@ def test_summaries_lost_to_a_concurrent_run_are_computed_again(in_tmp: Path) -> 
     writer.close()
     reader = ResultCache(settings.cache_dir, fingerprint)  # rows read, summaries not yet
     with sqlite3.connect(settings.cache_dir / "results.sqlite") as other:
-        other.execute("UPDATE results SET fingerprint = 'another run', summaries = x''")
+        other.execute("UPDATE summaries SET fingerprint = 'another run', summary = x''")
     results = lint_with_cache(files, settings, in_tmp, reader, None)
     found = corpus_findings(results, settings)
     reader.close()
