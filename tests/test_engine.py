@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli, write_file
+from tillint import engine
 from tillint.cache import ResultCache, run_fingerprint
+from tillint.checks import run_corpus_check
 from tillint.config import CliOverrides, load_settings
 from tillint.discover import find_files
-from tillint.engine import collector_paused, corpus_findings, fingerprint_inputs, lint_with_cache
+from tillint.engine import corpus_findings, fingerprint_inputs, lint_with_cache, loading_unwatched
 
 BAD = "A claim.[^1] and[^ 2]\n\n[^3]: Unused.\n"
 
@@ -212,6 +214,32 @@ def test_cached_link_findings_follow_the_documents_they_point_at(in_tmp: Path) -
     assert rules() == [("LK003", 9)]
 
 
+def test_a_change_that_leaves_a_familys_summaries_alone_reuses_its_cross_file_findings(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_file(in_tmp, "a.md", "# A\n\nSee [setup](b.md#setup).\n")
+    write_file(in_tmp, "b.md", "# B\n")
+    rerun: list[str] = []
+
+    def recording(family: str, *args: object) -> object:
+        rerun.append(family)
+        return run_corpus_check(family, *args)  # type: ignore[arg-type]
+
+    def rules() -> list[tuple[str, str]]:
+        rerun.clear()
+        return [(str(f["path"]), str(f["rule"])) for f in _json("--offline", "--select", "LK", ".")]
+
+    monkeypatch.setattr(engine, "run_corpus_check", recording)
+    assert rules() == [("a.md", "LK004")] and rerun == ["links"]
+    write_file(in_tmp, "b.md", "# B\n\nA new paragraph, no link, no heading.\n")
+    assert rules() == [("a.md", "LK004")] and rerun == []  # same link summaries: reused
+    assert rules() == [("a.md", "LK004")] and rerun == []  # and again, by the documents
+    write_file(in_tmp, "b.md", "# B\n\nA new paragraph, no link, no heading.\n\n## Setup\n")
+    assert rules() == [] and rerun == ["links"]  # b.md's anchors changed
+    (in_tmp / "b.md").unlink()
+    assert rules() == [("a.md", "LK003")] and rerun == ["links"]
+
+
 def test_summaries_lost_to_a_concurrent_run_are_computed_again(in_tmp: Path) -> None:
     (in_tmp / "a.md").write_text("[b](b.md#missing)\n", encoding="utf-8")
     (in_tmp / "b.md").write_text("# Title\n", encoding="utf-8")
@@ -224,24 +252,40 @@ def test_summaries_lost_to_a_concurrent_run_are_computed_again(in_tmp: Path) -> 
     writer.close()
     reader = ResultCache(settings.cache_dir, fingerprint)  # rows read, summaries not yet
     with sqlite3.connect(settings.cache_dir / "results.sqlite") as other:
-        other.execute("UPDATE results SET fingerprint = 'another run', summaries = x''")
+        other.execute("UPDATE summaries SET fingerprint = 'another run', summary = x''")
     results = lint_with_cache(files, settings, in_tmp, reader, None)
     found = corpus_findings(results, settings)
     reader.close()
     assert [(f.path, f.rule, f.span.column) for f in found] == [("a.md", "LK004", 5)]
 
 
-def test_the_garbage_collector_is_paused_only_while_results_are_loaded(in_tmp: Path) -> None:
+def test_results_loaded_from_the_cache_are_kept_from_the_collector_until_the_run_ends(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write_file(in_tmp, "a.md", "# A\n\nSee [b](b.md).\n")
     write_file(in_tmp, "b.md", "# B\n")
     assert run_cli("check", "--offline", ".").exit_code == 0
+    frozen_while_checking: list[int] = []
+
+    def counting(*args: object) -> object:
+        frozen_while_checking.append(gc.get_freeze_count())
+        return run_corpus_check(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "run_corpus_check", counting)
     write_file(in_tmp, "b.md", "# B changed\n")  # the cross-file summaries are read again
     assert run_cli("check", "--offline", ".").exit_code == 0
-    assert gc.isenabled()
-    with pytest.raises(RuntimeError), collector_paused():
-        assert not gc.isenabled()
-        raise RuntimeError("a check failed")
-    assert gc.isenabled()
+    assert frozen_while_checking and min(frozen_while_checking) > 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_the_collector_is_paused_while_loading_and_enabled_again_after_a_failure() -> None:
+    try:
+        with pytest.raises(RuntimeError), loading_unwatched():
+            assert not gc.isenabled()
+            raise RuntimeError("a check failed")
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
 
 
 def test_a_run_in_worker_processes_leaves_nothing_frozen(in_tmp: Path) -> None:

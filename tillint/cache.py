@@ -20,7 +20,7 @@ import sqlite3
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tillint import __version__
 from tillint.catalog import rules_dir
@@ -28,7 +28,7 @@ from tillint.catalog import rules_dir
 if TYPE_CHECKING:
     from tillint.config import Settings
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 CACHE_FILE = "results.sqlite"
 BUSY_TIMEOUT_SECONDS = 30.0
 MAX_CORPUS_ROWS = 64
@@ -96,8 +96,15 @@ def run_fingerprint(settings: Settings, inputs: list[Path]) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
+def packed_summary(summary: Any) -> bytes:
+    """A family's summary of one document as the cache stores it."""
+    return pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def documents_digest(documents: list[tuple[str, str]]) -> str:
-    """One digest of every (path, digest) of a run, part of each ``corpus_key``."""
+    """One digest of every (path, digest) of a run, part of each ``corpus_key``: the digests
+    of the documents' contents, or of one family's summaries of them (``digest`` of each
+    ``packed_summary``)."""
     h = hashlib.blake2b(digest_size=16)
     for path, file_digest in sorted(documents):
         h.update(f"\0{path}\0{file_digest}".encode())
@@ -114,9 +121,9 @@ def corpus_key(fingerprint: str, family: str, documents: str) -> str:
 class CachedRow(NamedTuple):
     """A file's cached findings: ``payload`` is the pickled ``engine.FileResult`` without its
     summaries, or empty for a result with no findings and no suppression comment (most files'
-    result, rebuilt without unpickling). The file's cross-file summaries are read apart, only
-    when a cross-file check runs again (see ``ResultCache.summaries``). (A named tuple:
-    a warm run builds one per file.)"""
+    result, rebuilt without unpickling). The file's cross-file summaries are stored apart, one
+    row per family, and read only when that family's cross-file check runs again (see
+    ``ResultCache.summary``). (A named tuple: a warm run builds one per file.)"""
 
     size: int
     mtime_ns: int
@@ -132,8 +139,10 @@ class ResultCache:
         self.fingerprint = fingerprint
         self.warnings: list[str] = []
         self._rows: dict[str, CachedRow] = {}
-        self._summaries: dict[str, tuple[str, bytes]] | None = None  # read on first use
-        self._pending: list[tuple[str, int, int, str, bytes, bytes]] = []
+        self._summaries: dict[str, dict[str, tuple[str, bytes]]] = {}  # by family, read on use
+        self._pending: list[tuple[str, int, int, str, bytes]] = []
+        # (family, key, digest, summary digest, packed summary) of the files stored this run
+        self._pending_summaries: list[tuple[str, str, str, str, bytes]] = []
         self._refreshed: list[tuple[int, int, str]] = []
         self._connection = self._open()
 
@@ -183,9 +192,19 @@ class ResultCache:
                 self.warnings.append("discarded a result cache written by another tillint version")
                 connection.execute("DROP TABLE IF EXISTS results")
                 connection.execute("DROP TABLE IF EXISTS corpus")
+                connection.execute("DROP TABLE IF EXISTS summaries")
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, size INTEGER, "
-                "mtime_ns INTEGER, digest TEXT, fingerprint TEXT, payload BLOB, summaries BLOB)"
+                "mtime_ns INTEGER, digest TEXT, fingerprint TEXT, payload BLOB)"
+            )
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS summaries (family TEXT, key TEXT, fingerprint TEXT, "
+                "digest TEXT, summary_digest TEXT, summary BLOB, PRIMARY KEY (family, key))"
+            )
+            # The summary digests of a family are read without reading its summaries.
+            connection.execute(
+                "CREATE INDEX IF NOT EXISTS summary_digests ON summaries "
+                "(family, fingerprint, key, digest, summary_digest)"
             )
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS corpus (key TEXT PRIMARY KEY, payload BLOB)"
@@ -203,29 +222,52 @@ class ResultCache:
             )
         }
 
-    def summaries(self, key: str, file_digest: str) -> dict[str, Any] | None:
-        """The cached cross-file summaries of a file's content ``file_digest``, or None when
-        the cache no longer holds them (another run replaced the row meanwhile)."""
-        if self._summaries is None:
-            self._summaries = self._read_summaries()
-        stored = self._summaries.get(key)
-        if stored is None or stored[0] != file_digest:
+    def summary(self, key: str, family: str, file_digest: str) -> dict[str, Any] | None:
+        """``{family: summary}`` cached for a file's content ``file_digest``, or None when the
+        cache does not hold it (another run replaced the row meanwhile). A family's summaries
+        are read in one query, when the first is asked for."""
+        stored = self._summaries.get(family)
+        if stored is None:
+            stored = self._summaries[family] = self._read_summaries(family)
+        found = stored.get(key)
+        if found is None or found[0] != file_digest:
             return None
         try:
-            return cast(dict[str, Any], pickle.loads(stored[1]))
+            return {family: pickle.loads(found[1])}
         except Exception:  # a damaged row is a miss
             return None
 
-    def _read_summaries(self) -> dict[str, tuple[str, bytes]]:
-        """Every file's digest and pickled summaries, in one query (most of the cache's bytes)."""
-        query = "SELECT key, digest, summaries FROM results WHERE fingerprint = ?"
+    def _read_summaries(self, family: str) -> dict[str, tuple[str, bytes]]:
+        """Every file's digest and packed summary for one family (most of the cache's bytes)."""
+        query = "SELECT key, digest, summary FROM summaries WHERE family = ? AND fingerprint = ?"
+        rows = self._query(query, (family, self.fingerprint))
+        stored = {key: (file_digest, packed) for key, file_digest, packed in rows}
+        for pending_family, key, file_digest, _, packed in self._pending_summaries:
+            if pending_family == family:
+                stored[key] = (file_digest, packed)
+        return stored
+
+    def summary_digests(self, family: str) -> dict[str, tuple[str, str]]:
+        """(digest, summary digest) of each file summarized for one family, by key: what
+        decides that family's cross-file findings, read without reading the summaries."""
+        query = (
+            "SELECT key, digest, summary_digest FROM summaries WHERE family = ? AND fingerprint = ?"
+        )
+        rows = self._query(query, (family, self.fingerprint))
+        digests = {key: (file_digest, summary) for key, file_digest, summary in rows}
+        for pending_family, key, file_digest, summary, _ in self._pending_summaries:
+            if pending_family == family:
+                digests[key] = (file_digest, summary)
+        return digests
+
+    def _query(self, query: str, parameters: tuple[str, ...]) -> list[Any]:
+        if self._connection is None:
+            return []
         try:
-            assert self._connection is not None  # rows exist only while connected
-            rows = self._connection.execute(query, (self.fingerprint,))
-            return {key: (file_digest, packed) for key, file_digest, packed in rows}
+            return self._connection.execute(query, parameters).fetchall()
         except sqlite3.Error as exc:
             self.warnings.append(f"could not read the result cache: {exc}")
-            return {}
+            return []
 
     def lookup(self, key: str, size: int, mtime_ns: int) -> CachedRow | None:
         """The row for a file whose stat matches, or None (the caller may compare digests)."""
@@ -242,13 +284,18 @@ class ResultCache:
         self._refreshed.append((size, mtime_ns, key))
 
     def store(self, key: str, size: int, mtime_ns: int, file_digest: str, result: Any) -> None:
-        """Queue a file's result (an ``engine.FileResult``) for the next ``flush``."""
-        summaries = pickle.dumps(result.family_summaries(), protocol=pickle.HIGHEST_PROTOCOL)
+        """Queue a file's result (an ``engine.FileResult`` just computed) for the next
+        ``flush``."""
+        for family, summary in result.summaries.items():
+            packed = packed_summary(summary)
+            self._pending_summaries.append((family, key, file_digest, digest(packed), packed))
+            if family in self._summaries:  # read before (a fix round lints files again)
+                self._summaries[family][key] = (file_digest, packed)
         payload = b""
         if result.findings or result.suppressions.directives or not result.complete:
-            findings = replace(result, summaries={}, load_summaries=None)
+            findings = replace(result, summaries={}, load_summary=None)
             payload = pickle.dumps(findings, protocol=pickle.HIGHEST_PROTOCOL)
-        self._pending.append((key, size, mtime_ns, file_digest, payload, summaries))
+        self._pending.append((key, size, mtime_ns, file_digest, payload))
 
     def corpus_result(self, key: str) -> Any:
         """Cached cross-file findings for a key (see ``corpus_key``), or None."""
@@ -285,8 +332,15 @@ class ResultCache:
         try:
             with self._connection:
                 self._connection.executemany(
-                    "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [(k, s, m, d, self.fingerprint, p, y) for k, s, m, d, p, y in self._pending],
+                    "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)",
+                    [(k, s, m, d, self.fingerprint, p) for k, s, m, d, p in self._pending],
+                )
+                self._connection.executemany(
+                    "INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        (family, key, self.fingerprint, file_digest, summary, packed)
+                        for family, key, file_digest, summary, packed in self._pending_summaries
+                    ],
                 )
                 self._connection.executemany(
                     "UPDATE results SET size = ?, mtime_ns = ? WHERE key = ? AND fingerprint = ?",
@@ -295,6 +349,7 @@ class ResultCache:
         except sqlite3.Error as exc:
             self.warnings.append(f"could not write the result cache: {exc}")
         self._pending.clear()
+        self._pending_summaries.clear()
         self._refreshed.clear()
 
     def close(self) -> None:

@@ -41,6 +41,7 @@ from tillint.cache import (
     digest,
     documents_digest,
     file_digest,
+    packed_summary,
     run_fingerprint,
 )
 from tillint.catalog import load_catalog
@@ -81,14 +82,19 @@ class FileResult:
     suppressions: Suppressions = field(default_factory=Suppressions)
     digest: str = ""
     complete: bool = True
-    # From the cache, ``summaries`` are read only when a cross-file check needs them.
-    load_summaries: Callable[[], dict[str, Any]] | None = None
+    key: str = ""  # the file's key in the result cache, if it has one
+    # From the cache, a family's summary is read only when its cross-file check needs it.
+    load_summary: Callable[[str], dict[str, Any]] | None = None
 
-    def family_summaries(self) -> dict[str, Any]:
-        if self.load_summaries is not None:
-            self.summaries = self.load_summaries()
-            self.load_summaries = None
-        return self.summaries
+    def family_summary(self, family: str) -> Any:
+        """The document's summary for ``family``, or ``NO_SUMMARY`` (its ``summarize`` failed,
+        a TL001 finding)."""
+        if family not in self.summaries and self.load_summary is not None:
+            self.summaries.update(self.load_summary(family))
+        return self.summaries.get(family, NO_SUMMARY)
+
+
+NO_SUMMARY = object()
 
 
 class RunInterrupted(KeyboardInterrupt):
@@ -124,19 +130,22 @@ class Shard:
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while cached results are loaded.
+def loading_unwatched() -> Iterator[None]:
+    """Load cached results with Python's cyclic garbage collector paused, then keep what was
+    loaded out of its sight (``gc.freeze``) until the run ends (``run`` unfreezes).
 
     A warm run builds a result per file and, when a document changed, unpickles every
-    document's summaries: millions of objects in no reference cycle, which the collector would
-    otherwise walk again and again (a third of such a run on 18,730 files). It is paused only
-    around that loading, never while documents are parsed, so memory stays as bounded as ever.
+    document's summaries: millions of objects in no reference cycle. Pausing alone only delays
+    the collector's walk over them (to its next collections, a fifth of a one-changed run on
+    18,730 files); frozen, they are never walked. The collector goes on as ever for what is
+    made afterwards (documents parsed, cross-file findings), so memory stays as bounded.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 
@@ -282,8 +291,9 @@ def _cached_result(
         return None
     if result is None or (complete and not result.complete):
         return None
-    result.load_summaries = partial(
-        _cached_summaries, result_cache, key, result.digest, path, settings, cwd
+    result.key = key
+    result.load_summary = partial(
+        _cached_summary, result_cache, key, result.digest, path, settings, cwd
     )
     if refresh_stat:
         result_cache.refresh(key, info.st_size, info.st_mtime_ns)
@@ -292,19 +302,20 @@ def _cached_result(
     return result
 
 
-def _cached_summaries(
+def _cached_summary(
     result_cache: ResultCache,
     key: str,
     content_digest: str,
     path: str,
     settings: Settings,
     cwd: Path,
+    family: str,
 ) -> dict[str, Any]:
-    """A cached file's cross-file summaries: from the cache, or computed again from the file
-    if the cache lost them meanwhile (a concurrent run with other settings replaced the row)."""
-    summaries = result_cache.summaries(key, content_digest)
-    if summaries is not None:
-        return summaries
+    """A cached file's ``{family: summary}``: from the cache, or computed again from the file
+    if the cache lost it meanwhile (a concurrent run with other settings replaced the row)."""
+    summary = result_cache.summary(key, family, content_digest)
+    if summary is not None:
+        return summary
     return lint_path(path, settings, cwd, complete=False).summaries
 
 
@@ -324,11 +335,12 @@ def lint_with_cache(
     shard: Shard | None,
 ) -> list[FileResult]:
     """Per-file results for ``files``: from the cache where valid, else linted (and cached)."""
-    with collector_paused():
+    with loading_unwatched():
         results, jobs, stats = _results_from_cache(files, settings, cwd, result_cache, shard)
     for (path, _), result in zip(jobs, lint_jobs(jobs, settings, cwd), strict=True):
         results[path] = result
         if result_cache is not None and path in stats and result.digest:
+            result.key = stats[path][0]
             result_cache.store(*stats[path], result.digest, result)
     return [results[path] for path in files if path in results]
 
@@ -371,36 +383,58 @@ def _results_from_cache(
 def corpus_findings(
     results: list[FileResult], settings: Settings, result_cache: ResultCache | None = None
 ) -> list[Finding]:
-    """Every family's cross-file findings; reused from the cache while no document changed
-    and every path the check probed looks the same."""
+    """Every family's cross-file findings; reused from the cache while every path the check
+    probed looks the same and either no document changed or the family's summaries of the
+    documents are the same (a change that moved no link leaves the links family's as they were)."""
     findings: list[Finding] = []
     documents = documents_digest([(r.path, f"{r.digest}:{int(r.complete)}") for r in results])
     for family in active_families(settings.selected):
         module = family_module(family)
         if not hasattr(module, "check_corpus"):
             continue
-        key = None
-        if result_cache is not None and corpus_cacheable(module, settings):
-            key = corpus_key(result_cache.fingerprint, family, documents)
-            entry = result_cache.corpus_result(key)
-            if entry is not None:
-                cached = _valid_corpus_entry(entry)
-                if cached is not None:
-                    findings.extend(cached)
-                    continue
-        found, probes = _run_corpus_family(family, results, settings)
-        if key is not None and result_cache is not None and probes is not None:
-            result_cache.store_corpus_result(key, (found, probes))
+        if result_cache is None or not corpus_cacheable(module, settings):
+            findings.extend(_run_corpus_family(family, results, settings)[0])
+            continue
+        keys = [corpus_key(result_cache.fingerprint, family, documents)]
+        cached = _cached_corpus_findings(result_cache, keys[0])
+        if cached is None:
+            summaries = _summaries_digest(family, results, result_cache)
+            keys.append(corpus_key(result_cache.fingerprint, family, summaries))
+            cached = _cached_corpus_findings(result_cache, keys[1])
+        found, probes = cached or _run_corpus_family(family, results, settings)
+        if probes is not None and len(keys) > 1:  # the next run with these documents hits
+            for key in keys:
+                result_cache.store_corpus_result(key, (found, probes))
         findings.extend(found)
     return findings
 
 
-def _valid_corpus_entry(entry: Any) -> list[Finding] | None:
+def _cached_corpus_findings(
+    result_cache: ResultCache, key: str
+) -> tuple[list[Finding], list[Any]] | None:
     """Cached (findings, probes) whose probed paths still look the same, else None."""
+    entry = result_cache.corpus_result(key)
     if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], list)):
         return None
     found, probes = entry
-    return found if probes_hold(probes) else None
+    return (found, probes) if probes_hold(probes) else None
+
+
+def _summaries_digest(family: str, results: list[FileResult], result_cache: ResultCache) -> str:
+    """One digest of a family's summaries of every document, by display path: from the digests
+    the cache stored with them (the summaries themselves are not read), or for a document the
+    cache holds none of, by packing its summary again."""
+    stored = result_cache.summary_digests(family)
+    pairs = []
+    for result in results:
+        known = stored.get(result.key)
+        if known is not None and known[0] == result.digest:
+            pairs.append((result.path, known[1]))
+        elif (summary := result.family_summary(family)) is NO_SUMMARY:
+            pairs.append((result.path, "no summary"))
+        else:
+            pairs.append((result.path, digest(packed_summary(summary))))
+    return documents_digest(pairs)
 
 
 def _run_corpus_family(
@@ -408,8 +442,9 @@ def _run_corpus_family(
 ) -> tuple[list[Finding], list[Any] | None]:
     """A family's cross-file findings and the paths it probed (None after an internal error:
     such a result is never cached)."""
-    with collector_paused():  # the first family unpickles every document's cached summaries
-        summaries = {r.path: s[family] for r in results if family in (s := r.family_summaries())}
+    with loading_unwatched():  # from the cache, this unpickles every document's summary
+        loaded = {r.path: r.family_summary(family) for r in results}
+    summaries = {path: summary for path, summary in loaded.items() if summary is not NO_SUMMARY}
     ctx = CheckContext(family, settings)
     try:
         return list(run_corpus_check(family, summaries, ctx)), ctx.probes
@@ -542,7 +577,7 @@ def run(
     files = found.files
     result_cache = None
     if settings.cache_dir is not None:
-        with collector_paused():  # one row per file
+        with loading_unwatched():  # one row per file
             fingerprint = run_fingerprint(settings, fingerprint_inputs(settings))
             result_cache = ResultCache(settings.cache_dir, fingerprint)
     total, problems = 0, []
@@ -562,6 +597,7 @@ def run(
     finally:
         if result_cache is not None:
             result_cache.close()
+        gc.unfreeze()  # what ``loading_unwatched`` froze is the collector's again
     warnings = result_cache.warnings if result_cache is not None else []
     return RunResult(
         checked.findings,
