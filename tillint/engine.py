@@ -244,7 +244,8 @@ def _lint_in_pool(
 
     chunksize = max(1, min(64, len(jobs) // (settings.jobs * 8)))
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    # What the workers inherit is never collected: the collector would only copy its pages.
+    # What the workers inherit is never collected: the collector would only copy its pages
+    # (``run`` unfreezes it at its end, as what ``loading_unwatched`` froze).
     gc.freeze()
     pool = ProcessPoolExecutor(
         settings.jobs, mp_context=context, initializer=_init_worker, initargs=(settings, cwd)
@@ -255,8 +256,6 @@ def _lint_in_pool(
         # On Ctrl-C, drop the queued chunks instead of waiting for the whole run.
         pool.shutdown(wait=False, cancel_futures=True)
         raise
-    finally:
-        gc.unfreeze()
     pool.shutdown()
 
 
