@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Set
+from functools import cache
 from itertools import compress
 from operator import eq
 from typing import NamedTuple
@@ -26,11 +27,11 @@ _WORD_CHAR = rf"{_LETTER}0-9"
 # runs of one character class, which the regex engine matches faster than one class per step,
 # and possessive (``*+``): nothing follows a token that could make the engine give characters
 # back, so it need not keep its place in every run (a fifth faster; a test checks the tokens).
-TOKEN = re.compile(
-    rf"[{_WORD_CHAR}][{_WORD_CHAR}_]*+(?:['\u2019.\-/][{_WORD_CHAR}][{_WORD_CHAR}_]*+)*+"
-)
-# Splitting at a captured token gives the gaps and the tokens in turn, all in C.
-_TOKEN_PIECES = re.compile(f"({TOKEN.pattern})")
+TOKEN = rf"[{_WORD_CHAR}][{_WORD_CHAR}_]*+(?:['\u2019.\-/][{_WORD_CHAR}][{_WORD_CHAR}_]*+)*+"
+# Splitting at a captured token gives the gaps and the tokens in turn, all in C. (The token
+# pattern is compiled only here: each of its large character classes costs half a
+# millisecond to compile, which a run over one note pays.)
+_TOKEN_PIECES = re.compile(f"({TOKEN})")
 _IDENTIFIER_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.DOTALL)
 # Pandoc's rule: `$` followed by a non-space opens; `$` after a non-space, not before a digit,
@@ -54,11 +55,19 @@ _REFERENCE_DEFINITION = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S+", re.MULT
 _FOOTNOTE_LABEL = re.compile(r"\[\^[^\]\n]*\]")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>\n]*>|<[a-z][a-z0-9+.\-]*:[^<>\s]*>")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
-_REPEATED_WORD = re.compile(
-    rf"(?<![{_WORD_CHAR}_'\u2019.\-/])([A-Za-z]+)(?=\s)[ \t]*(?:\r?\n[ \t]*)?"
-    rf"(?=[A-Za-z])(\1)(?![{_WORD_CHAR}_]|['\u2019.\-/][{_WORD_CHAR}])",
-    re.IGNORECASE,
-)
+
+
+@cache
+def repeated_word() -> re.Pattern[str]:
+    """The same word twice in a row, across at most one line break. Compiled on first use:
+    most documents never get past ``Prose._may_repeat_a_word``."""
+    return re.compile(
+        rf"(?<![{_WORD_CHAR}_'\u2019.\-/])([A-Za-z]+)(?=\s)[ \t]*(?:\r?\n[ \t]*)?"
+        rf"(?=[A-Za-z])(\1)(?![{_WORD_CHAR}_]|['\u2019.\-/][{_WORD_CHAR}])",
+        re.IGNORECASE,
+    )
+
+
 # The letters outside ASCII that ``[A-Za-z]`` matches ignoring case (a test checks the list):
 # with none of them, a repeated word is two tokens in a row, equal ignoring case.
 _ASCII_LETTERS_IGNORING_CASE = "\u0130\u0131\u017f\u212a"
@@ -293,7 +302,7 @@ class Prose:
         """Pairs of the same word twice in a row, across at most one line break."""
         if not self._may_repeat_a_word():
             return
-        for match in _REPEATED_WORD.finditer(self.masked):
+        for match in repeated_word().finditer(self.masked):
             first, second = match.span(1), match.span(2)
             yield (
                 Word(match.group(1), *first),
@@ -301,7 +310,7 @@ class Prose:
             )
 
     def _may_repeat_a_word(self) -> bool:
-        """A quick test, true whenever ``_REPEATED_WORD`` can match: two tokens in a row are
+        """A quick test, true whenever ``repeated_word()`` can match: two tokens in a row are
         equal ignoring case with only white space between them, or the text has a non-ASCII
         letter the pattern reads as ASCII.
 
