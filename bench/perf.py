@@ -169,7 +169,8 @@ def one_file(root: Path, runs: int) -> None:
     row("tillint check one.md, cold cache", seconds, floor)
     note = median_note(root)
     seconds = timed([*TILLINT, str(note.relative_to(root))], root, runs, clear_cache(root))
-    row(f"tillint check {note.name} (median size), cold cache", seconds, floor)
+    print(f"  (the median-size note: {note.relative_to(root)})")
+    row("tillint check <median-size note>, cold cache", seconds, floor)
     user_cache = Path(os.environ["XDG_CACHE_HOME"])
 
     def first_run() -> None:
