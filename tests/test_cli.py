@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -154,6 +155,22 @@ def test_no_color_when_not_a_tty_and_no_traceback_on_broken_pipe(in_tmp: Path) -
     assert proc.stdout == "f000.md:1:9: FN001 footnote reference `[^1]` has no definition\n"
     assert "Traceback" not in proc.stderr
     assert "\x1b[" not in proc.stdout
+
+
+def test_the_command_writes_everything_before_its_fast_exit(in_tmp: Path) -> None:
+    for i in range(300):
+        write_file(in_tmp, f"f{i:03}.md", BAD)
+    command = [sys.executable, "-m", "tillint", "check", "--format", "json"]
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    found = subprocess.run(
+        [*command, "."], capture_output=True, text=True, timeout=120, env=buffered
+    )
+    assert found.returncode == 1 and len(json.loads(found.stdout)) == 300
+    write_file(in_tmp, "clean/a.md", "Fine.\n")
+    clean = subprocess.run([*command, "clean"], capture_output=True, text=True, timeout=60)
+    assert (clean.returncode, clean.stdout) == (0, "[]\n")
+    usage = subprocess.run([*command, "--no-such-option"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "No such option" in usage.stderr
 
 
 def test_control_characters_never_reach_the_terminal(in_tmp: Path) -> None:

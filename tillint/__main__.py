@@ -1,3 +1,3 @@
-from tillint.cli import main
+from tillint.cli import run_and_exit
 
-main()
+run_and_exit()

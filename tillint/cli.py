@@ -14,7 +14,7 @@ import sys
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
@@ -132,6 +132,28 @@ def _parse_shard(ctx: click.Context, param: click.Parameter, value: str | None) 
     if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
         raise click.BadParameter("expected K/N with 1 <= K <= N, e.g. 2/4")
     return Shard(int(index), int(count))
+
+
+def run_and_exit() -> NoReturn:
+    """The ``tillint`` command: ``main``, then an exit that skips tearing Python down.
+
+    By then every report is written, every file tillint wrote is closed and renamed into
+    place, and the caches are committed and closed: freeing every module and object one by
+    one would only cost 15-20 ms, a tenth of a run over one file (``_interrupted`` exits the
+    same way). An exception other than ``SystemExit`` (a bug) ends the process the usual way.
+    """
+    code: object = 0
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code
+    if code is not None and not isinstance(code, int):
+        click.echo(code, err=True)  # as Python does for sys.exit("message")
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):  # closed (| head): nothing more can be written
+            stream.flush()
+    os._exit(code or 0)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
