@@ -134,6 +134,12 @@ def test_destinations_with_parentheses_escapes_and_angle_brackets_are_placed_exa
     ]
 
 
+def test_the_same_target_in_two_table_cells_is_reported_in_each(in_tmp: Path) -> None:
+    table = "| a | b |\n| --- | --- |\n| [x](gone.md) | [y](gone.md) `c` | `d` |\n"
+    write_file(in_tmp, "t.md", table)
+    assert _rows("--offline", "t.md") == [("t.md", "LK003", 3, 7), ("t.md", "LK003", 3, 22)]
+
+
 def test_root_absolute_links_and_site_routes(in_tmp: Path) -> None:
     write_file(in_tmp, "git/merge.md", "# Merge\n\n## Fast forward\n")
     post = '---\npath: "/cheatsheet/21-04-26/"\n---\n# Post\n## Setup\n'

@@ -222,12 +222,17 @@ def _link_tokens(inline: Token) -> list[tuple[str, str]]:
 def _markdown_links(
     doc: Document, definitions: dict[str, _Candidate], make: _LinkMaker
 ) -> Iterator[Link]:
+    # The cells of a table row are inline tokens of the same lines: one queue per region, so
+    # that each cell takes the next destinations written in the row, not the first cell's.
+    queues: dict[tuple[int, int], _CandidateQueue] = {}
     for token in doc.inline_tokens:
         wanted = _link_tokens(token)
         if not wanted:
             continue
         start, end = _block_region(doc, token)
-        candidates = _CandidateQueue(_candidates(doc, start, end))
+        candidates = queues.get((start, end))
+        if candidates is None:
+            candidates = queues[start, end] = _CandidateQueue(_candidates(doc, start, end))
         for target, kind in wanted:
             found = candidates.take(target)
             if found is not None:
