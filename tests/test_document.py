@@ -46,3 +46,9 @@ def test_a_lone_carriage_return_ends_a_line_as_markdown_it_reads_it() -> None:
     assert doc.newline == "\r"
     opened = [(t.type, t.map) for t in doc.tokens if t.type.endswith("_open")]
     assert opened == [("heading_open", [0, 1]), ("paragraph_open", [2, 4])]
+
+
+def test_code_spans_of_a_table_row_are_listed_once() -> None:
+    doc = Document.from_text("| a | b |\n| --- | --- |\n| `x` | `y` |\n")
+    row = doc.line_start(3)
+    assert doc.code_spans == [(row + 2, row + 5), (row + 8, row + 11)]

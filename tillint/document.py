@@ -280,12 +280,14 @@ class Document:
     def code_spans(self) -> list[tuple[int, int]]:
         """Sorted, disjoint (start, end) offsets of inline code spans, backticks included."""
         spans: list[tuple[int, int]] = []
+        scanned = None  # the cells of a table row share its lines: scanned once
         for token in self.inline_tokens:
             if "`" in token.content:
                 assert token.map is not None
-                start = self.line_start(token.map[0] + 1)
-                end = self.line_end(token.map[1])
-                spans.extend(_code_spans_in(self.text, start, end))
+                region = (self.line_start(token.map[0] + 1), self.line_end(token.map[1]))
+                if region != scanned:
+                    spans.extend(_code_spans_in(self.text, *region))
+                    scanned = region
         return spans
 
     def in_code(self, offset: int) -> bool:
