@@ -27,9 +27,12 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple, cast, overload
 
+from tillint.checks import typos_packed
 from tillint.checks.typos_packed import PackedWords, SearchedWords, search_budget
 from tillint.derived import derived
 
+# The code the kept lists are derived by and stored as: a change to either derives them again.
+_CODE = (__file__, typos_packed.__file__)
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 # Words of at least this length get distance-2 look-ups (among frequent words one shorter).
 _DISTANCE_TWO_MIN_LENGTH = 8
@@ -134,7 +137,7 @@ def misspellings() -> MisspellingList:
     """codespell's main dictionary, by lowercase misspelling (kept between runs)."""
     path = _package_file("codespell_lib", "dictionary.txt")
     entries = derived(
-        "codespell-entries", [path, __file__], lambda: _codespell_entries(path.read_text("utf-8"))
+        "codespell-entries", [path, *_CODE], lambda: _codespell_entries(path.read_text("utf-8"))
     )
     return MisspellingList(entries)
 
@@ -240,7 +243,7 @@ class FrequencyList:
 
 
 def _large_sources() -> list[str | Path]:
-    return [_package_file("wordfreq", "large_en.msgpack.gz"), __file__]
+    return [_package_file("wordfreq", "large_en.msgpack.gz"), *_CODE]
 
 
 @cache
@@ -261,7 +264,7 @@ def common_words() -> SearchedWords:
     known to be common without loading the large list (a test checks this on the installed
     wordfreq). It is kept packed between runs (``tillint.checks.typos_packed``).
     """
-    sources: list[str | Path] = [_package_file("wordfreq", "small_en.msgpack.gz"), __file__]
+    sources: list[str | Path] = [_package_file("wordfreq", "small_en.msgpack.gz"), *_CODE]
     return SearchedWords(derived("wordfreq-common", sources, _read_common_words))
 
 
