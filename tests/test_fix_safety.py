@@ -126,3 +126,25 @@ def test_a_file_with_classic_mac_line_endings_is_checked_and_fixed_in_place(in_t
     ]
     _fix("note.md")
     assert note.read_bytes() == FIXED.replace("\n", "\r").encode("utf-8")
+
+
+def test_an_interrupt_as_the_temporary_file_is_created_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    note = tmp_path / "note.md"
+    note.write_bytes(b"old\n")
+    real_open = os.open
+
+    def open_then_interrupt(path: str, flags: int, mode: int = 0o777) -> int:
+        fd = real_open(path, flags, mode)
+        if flags & os.O_CREAT:  # the temporary file: Ctrl-C right after it was made
+            os.close(fd)
+            raise KeyboardInterrupt
+        return fd
+
+    monkeypatch.setattr(os, "open", open_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomically(note, "new\n", False, b"old\n")
+    monkeypatch.undo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["note.md"]
+    assert note.read_bytes() == b"old\n"

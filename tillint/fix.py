@@ -15,13 +15,15 @@ import bisect
 import errno
 import os
 import re
+import secrets
 import stat
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from tillint.document import UTF8_BOM
 from tillint.finding import Edit, Finding, Fix
+
+_O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 
 _BARE_LF = re.compile(r"(?<!\r)\n")
 
@@ -138,8 +140,11 @@ def write_atomically(path: Path, text: str, bom: bool, expected: bytes) -> None:
     if current != expected:
         raise FileChangedError(f"{path}: file changed on disk since it was read; not written")
     data = (UTF8_BOM if bom else b"") + text.encode("utf-8")
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    # The name is known before the file exists, so an interrupt at any point, even while the
+    # file is being created, finds it in ``temporary`` and removes it.
+    temporary = os.path.join(target.parent, f".{target.name}.{secrets.token_hex(8)}.tmp")
     try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
