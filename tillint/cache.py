@@ -20,7 +20,7 @@ import sqlite3
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from tillint import __version__
 from tillint.catalog import rules_dir
@@ -131,6 +131,17 @@ class CachedRow(NamedTuple):
     payload: bytes
 
 
+class PendingSummary(NamedTuple):
+    """A family's summary of a file, stored this run: its fields are the ``summaries`` table's
+    columns but the fingerprint."""
+
+    family: str
+    key: str
+    digest: str
+    summary_digest: str
+    summary: bytes
+
+
 class ResultCache:
     """Cached per-file results of one fingerprint, loaded in one query, written in one commit."""
 
@@ -141,8 +152,7 @@ class ResultCache:
         self._rows: dict[str, CachedRow] = {}
         self._summaries: dict[str, dict[str, tuple[str, bytes]]] = {}  # by family, read on use
         self._pending: list[tuple[str, int, int, str, bytes]] = []
-        # (family, key, digest, summary digest, packed summary) of the files stored this run
-        self._pending_summaries: list[tuple[str, str, str, str, bytes]] = []
+        self._pending_summaries: list[PendingSummary] = []  # the files stored this run
         self._refreshed: list[tuple[int, int, str]] = []
         self._connection = self._open()
 
@@ -239,26 +249,25 @@ class ResultCache:
 
     def _read_summaries(self, family: str) -> dict[str, tuple[str, bytes]]:
         """Every file's digest and packed summary for one family (most of the cache's bytes)."""
-        query = "SELECT key, digest, summary FROM summaries WHERE family = ? AND fingerprint = ?"
-        rows = self._query(query, (family, self.fingerprint))
-        stored = {key: (file_digest, packed) for key, file_digest, packed in rows}
-        for pending_family, key, file_digest, _, packed in self._pending_summaries:
-            if pending_family == family:
-                stored[key] = (file_digest, packed)
-        return stored
+        return self._summary_column(family, "summary")
 
     def summary_digests(self, family: str) -> dict[str, tuple[str, str]]:
         """(digest, summary digest) of each file summarized for one family, by key: what
         decides that family's cross-file findings, read without reading the summaries."""
-        query = (
-            "SELECT key, digest, summary_digest FROM summaries WHERE family = ? AND fingerprint = ?"
-        )
+        return self._summary_column(family, "summary_digest")
+
+    def _summary_column(
+        self, family: str, column: Literal["summary", "summary_digest"]
+    ) -> dict[str, Any]:
+        """(digest, ``column``) of each file summarized for ``family``, by key: the stored rows,
+        then those stored this run and not yet written."""
+        query = f"SELECT key, digest, {column} FROM summaries WHERE family = ? AND fingerprint = ?"
         rows = self._query(query, (family, self.fingerprint))
-        digests = {key: (file_digest, summary) for key, file_digest, summary in rows}
-        for pending_family, key, file_digest, summary, _ in self._pending_summaries:
-            if pending_family == family:
-                digests[key] = (file_digest, summary)
-        return digests
+        found = {key: (file_digest, value) for key, file_digest, value in rows}
+        for pending in self._pending_summaries:
+            if pending.family == family:
+                found[pending.key] = (pending.digest, getattr(pending, column))
+        return found
 
     def _query(self, query: str, parameters: tuple[str, ...]) -> list[Any]:
         if self._connection is None:
@@ -288,7 +297,9 @@ class ResultCache:
         ``flush``."""
         for family, summary in result.summaries.items():
             packed = packed_summary(summary)
-            self._pending_summaries.append((family, key, file_digest, digest(packed), packed))
+            self._pending_summaries.append(
+                PendingSummary(family, key, file_digest, digest(packed), packed)
+            )
             if family in self._summaries:  # read before (a fix round lints files again)
                 self._summaries[family][key] = (file_digest, packed)
         payload = b""
@@ -338,8 +349,8 @@ class ResultCache:
                 self._connection.executemany(
                     "INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?, ?, ?)",
                     [
-                        (family, key, self.fingerprint, file_digest, summary, packed)
-                        for family, key, file_digest, summary, packed in self._pending_summaries
+                        (p.family, p.key, self.fingerprint, p.digest, p.summary_digest, p.summary)
+                        for p in self._pending_summaries
                     ],
                 )
                 self._connection.executemany(
