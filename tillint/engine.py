@@ -401,8 +401,8 @@ def corpus_findings(
             keys.append(corpus_key(result_cache.fingerprint, family, summaries))
             cached = _cached_corpus_findings(result_cache, keys[1])
         found, probes = cached or _run_corpus_family(family, results, settings)
-        if probes is not None and len(keys) > 1:  # the next run with these documents hits
-            for key in keys:
+        if probes is not None:  # under each key that missed: the next such run hits
+            for key in keys if cached is None else keys[:-1]:
                 result_cache.store_corpus_result(key, (found, probes))
         findings.extend(found)
     return findings
