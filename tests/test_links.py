@@ -140,6 +140,13 @@ def test_the_same_target_in_two_table_cells_is_reported_in_each(in_tmp: Path) ->
     assert _rows("--offline", "t.md") == [("t.md", "LK003", 3, 7), ("t.md", "LK003", 3, 22)]
 
 
+def test_html_links_in_table_cells_are_found_once() -> None:
+    row = '| <a href="a.md">x</a> | <a href="b.md">y</a> |'
+    doc = Document.from_text(f"| a | b |\n| --- | --- |\n{row}\n")
+    found = [(link.target, link.span.column) for link in extract_links(doc, [])]
+    assert found == [("a.md", row.index("a.md") + 1), ("b.md", row.index("b.md") + 1)]
+
+
 def test_root_absolute_links_and_site_routes(in_tmp: Path) -> None:
     write_file(in_tmp, "git/merge.md", "# Merge\n\n## Fast forward\n")
     post = '---\npath: "/cheatsheet/21-04-26/"\n---\n# Post\n## Setup\n'

@@ -242,6 +242,26 @@ class Document:
         the text that links and code spans are written in, found in one pass over the tokens."""
         return [token for token in self.tokens if token.type == "inline" and token.map]
 
+    @cached_property
+    def inline_groups(self) -> list[list[Token]]:
+        """``inline_tokens`` grouped by the lines they are written on, in order. The cells of a
+        table row are inline tokens of the row's lines: as one group, a scan of those lines
+        (``region_of``) finds each link or code span of the row once, not once per cell."""
+        groups: list[list[Token]] = []
+        lines = None
+        for token in self.inline_tokens:
+            if token.map == lines:
+                groups[-1].append(token)
+            else:
+                groups.append([token])
+                lines = token.map
+        return groups
+
+    def region_of(self, token: Token) -> tuple[int, int]:
+        """Offsets of the start of a block token's first line and the end of its last."""
+        assert token.map is not None
+        return self.line_start(token.map[0] + 1), self.line_end(token.map[1])
+
     def lines_of(self, token_types: frozenset[str]) -> frozenset[int]:
         """1-based lines covered by block tokens of the given types."""
         lines: set[int] = set()
@@ -280,14 +300,9 @@ class Document:
     def code_spans(self) -> list[tuple[int, int]]:
         """Sorted, disjoint (start, end) offsets of inline code spans, backticks included."""
         spans: list[tuple[int, int]] = []
-        scanned = None  # the cells of a table row share its lines: scanned once
-        for token in self.inline_tokens:
-            if "`" in token.content:
-                assert token.map is not None
-                region = (self.line_start(token.map[0] + 1), self.line_end(token.map[1]))
-                if region != scanned:
-                    spans.extend(_code_spans_in(self.text, *region))
-                    scanned = region
+        for group in self.inline_groups:
+            if any("`" in token.content for token in group):
+                spans.extend(_code_spans_in(self.text, *self.region_of(group[0])))
         return spans
 
     def in_code(self, offset: int) -> bool:

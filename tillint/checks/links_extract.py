@@ -110,11 +110,6 @@ class _LinkMaker:
         return Link(target, start, end, span, line, exact, kind)
 
 
-def _block_region(doc: Document, token: Token) -> tuple[int, int]:
-    assert token.map is not None
-    return doc.line_start(token.map[0] + 1), doc.line_end(token.map[1])
-
-
 def _candidates(doc: Document, start: int, end: int) -> list[_Candidate]:
     """Every destination written in ``text[start:end]`` outside code, in text order."""
     text = doc.text
@@ -222,17 +217,12 @@ def _link_tokens(inline: Token) -> list[tuple[str, str]]:
 def _markdown_links(
     doc: Document, definitions: dict[str, _Candidate], make: _LinkMaker
 ) -> Iterator[Link]:
-    # The cells of a table row are inline tokens of the same lines: one queue per region, so
-    # that each cell takes the next destinations written in the row, not the first cell's.
-    queues: dict[tuple[int, int], _CandidateQueue] = {}
-    for token in doc.inline_tokens:
-        wanted = _link_tokens(token)
+    for group in doc.inline_groups:  # a table row is one group: its cells take turns
+        wanted = [link for token in group for link in _link_tokens(token)]
         if not wanted:
             continue
-        start, end = _block_region(doc, token)
-        candidates = queues.get((start, end))
-        if candidates is None:
-            candidates = queues[start, end] = _CandidateQueue(_candidates(doc, start, end))
+        start, end = doc.region_of(group[0])
+        candidates = _CandidateQueue(_candidates(doc, start, end))
         for target, kind in wanted:
             found = candidates.take(target)
             if found is not None:
@@ -258,15 +248,19 @@ def _attribute_values(
 
 
 def _html_regions(doc: Document) -> Iterator[tuple[int, int]]:
+    """The HTML blocks, and the lines of inline text holding inline HTML (a table row once)."""
     for token in doc.tokens:
-        if not token.map:
-            continue
-        if token.type == "html_block" or (
-            token.type == "inline"
-            and "<" in token.content
-            and any(child.type == "html_inline" for child in token.children or [])
-        ):
-            yield _block_region(doc, token)
+        if token.type == "html_block" and token.map:
+            yield doc.region_of(token)
+    for group in doc.inline_groups:
+        if any(_has_inline_html(token) for token in group):
+            yield doc.region_of(group[0])
+
+
+def _has_inline_html(token: Token) -> bool:
+    return "<" in token.content and any(
+        child.type == "html_inline" for child in token.children or []
+    )
 
 
 def _html_links(doc: Document, make: _LinkMaker) -> Iterator[Link]:
