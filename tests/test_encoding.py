@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -162,3 +164,24 @@ def test_kiwi_ranker_restores_the_fixture_line(in_tmp: Path) -> None:
     path.write_text(damaged, encoding="utf-8")
     run_cli("check", "--no-cache", "--select", "EN001", "--fix", "--unsafe-fixes", path)
     assert path.read_text(encoding="utf-8") == original
+
+
+# In a fresh process: find two-byte mojibake (which asks ftfy's badness heuristic), list the
+# ftfy and wcwidth modules imported, then compare the heuristic with ftfy's own on samples.
+_BADNESS_ALONE = """
+import sys
+from tillint.mojibake.detect import find_damage, ftfy_badness
+assert find_damage("caf\u00c3\u00a9 au lait")
+print(sorted(m for m in sys.modules if m.startswith(("ftfy", "wcwidth"))))
+import ftfy.badness
+samples = ["caf\u00c3\u00a9", "\u00c3\u00a9t\u00c3\u00a9", "Stra\u00dfe", "na\u00efve"]
+samples.append("\u00e2\u20ac\u2122")
+print([ftfy_badness().is_bad(s) == ftfy.badness.is_bad(s) for s in samples])
+"""
+
+
+def test_ftfy_badness_is_loaded_without_the_rest_of_ftfy() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _BADNESS_ALONE], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines() == ["[]", "[True, True, True, True, True]"]

@@ -11,9 +11,13 @@ own (``ì¸``), so a lone ``é»`` or ``İs`` in real French or Turkish stays wh
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
+from types import ModuleType
 
 from tillint.mojibake.candidates import completions, is_plausible
 from tillint.mojibake.codepages import Codepage, Unit, codepages, is_continuation, split_units
@@ -176,9 +180,43 @@ def _convincing(span_text: str, accepted: list[Unit]) -> bool:
     """ftfy's heuristic says the span is bad, or a multi-byte anchor makes it certain."""
     if any(unit.kind == "char" and len(unit.data) >= 3 for unit in accepted):
         return True
-    from ftfy.badness import is_bad
+    return bool(ftfy_badness().is_bad(span_text))
 
-    return is_bad(span_text)
+
+@cache
+def ftfy_badness() -> ModuleType:
+    """ftfy's ``badness`` module, loaded on its own.
+
+    ``import ftfy.badness`` runs ``ftfy/__init__.py`` first, which imports the rest of ftfy
+    and wcwidth: about 75 ms, paid by every worker process that meets a suspect span. The
+    module itself needs only ``re`` and ``warnings`` (about 30 ms, for its one large pattern),
+    so it is run from its file. Should ftfy be imported already, or a later ftfy make the
+    module need its package, the usual import serves.
+    """
+    if "ftfy.badness" not in sys.modules:
+        alone = _module_alone("ftfy", "badness")
+        if alone is not None:
+            return alone
+    import ftfy.badness
+
+    return ftfy.badness
+
+
+def _module_alone(package: str, name: str) -> ModuleType | None:
+    """``package.name`` run from its file without its package; None when it needs it."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    location = Path(next(iter(spec.submodule_search_locations))) / f"{name}.py"
+    alone = importlib.util.spec_from_file_location(f"tillint_{package}_{name}", location)
+    if alone is None or alone.loader is None:
+        return None
+    module = importlib.util.module_from_spec(alone)
+    try:
+        alone.loader.exec_module(module)
+    except ImportError:  # a relative import: the module needs its package
+        return None
+    return module
 
 
 def _slot(unit: Unit, text: str, offset: int, codepage: Codepage, accepted: bool) -> Slot:
