@@ -12,7 +12,6 @@ entries. A corrupt, truncated or wrong-version cache is discarded with one warni
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import pickle
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from tillint import __version__
 from tillint.catalog import rules_dir
+from tillint.hashing import blake2b
 
 if TYPE_CHECKING:
     from tillint.config import Settings
@@ -36,7 +36,7 @@ MAX_CORPUS_ROWS = 64
 
 def digest(raw: bytes) -> str:
     """The content digest a cache row is validated with."""
-    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+    return blake2b(raw, digest_size=16).hexdigest()
 
 
 @cache
@@ -46,7 +46,7 @@ def code_fingerprint() -> str:
     It digests their contents, so it is the same in every checkout of the same code (caches
     move between CI machines).
     """
-    h = hashlib.blake2b(__version__.encode(), digest_size=16)
+    h = blake2b(__version__.encode(), digest_size=16)
     for path in _code_files():
         h.update(os.path.basename(path).encode())
         with open(path, "rb") as handle:
@@ -93,7 +93,7 @@ def run_fingerprint(settings: Settings, inputs: list[Path]) -> str:
         "today": settings.today.isoformat(),
     }
     text = json.dumps(relevant, sort_keys=True, default=str)
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    return blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def packed_summary(summary: Any) -> bytes:
@@ -105,7 +105,7 @@ def documents_digest(documents: list[tuple[str, str]]) -> str:
     """One digest of every (path, digest) of a run, part of each ``corpus_key``: the digests
     of the documents' contents, or of one family's summaries of them (``digest`` of each
     ``packed_summary``)."""
-    h = hashlib.blake2b(digest_size=16)
+    h = blake2b(digest_size=16)
     for path, file_digest in sorted(documents):
         h.update(f"\0{path}\0{file_digest}".encode())
     return h.hexdigest()
@@ -113,9 +113,7 @@ def documents_digest(documents: list[tuple[str, str]]) -> str:
 
 def corpus_key(fingerprint: str, family: str, documents: str) -> str:
     """The key of a family's cross-file findings, given the run's ``documents_digest``."""
-    return hashlib.blake2b(
-        f"{fingerprint}\0{family}\0{documents}".encode(), digest_size=16
-    ).hexdigest()
+    return blake2b(f"{fingerprint}\0{family}\0{documents}".encode(), digest_size=16).hexdigest()
 
 
 class CachedRow(NamedTuple):

@@ -11,7 +11,6 @@ written only costs that speed. The files hold nothing from the user's documents.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 from collections.abc import Callable, Sequence
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from tillint import __version__
+from tillint.hashing import blake2b
 
 T = TypeVar("T")
 
@@ -63,7 +63,7 @@ def _stored_path(name: str, sources: Sequence[str | Path]) -> Path | None:
         return None
     # One file per name and set of source folders: two checkouts of tillint keep one each.
     folders = sorted({os.path.dirname(os.path.abspath(source)) for source in sources})
-    tag = hashlib.blake2b("\0".join(folders).encode(), digest_size=8).hexdigest()
+    tag = blake2b("\0".join(folders).encode(), digest_size=8).hexdigest()
     return directory / f"{name}-{tag}.pickle"
 
 
