@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+from markdown_it.token import Token
+
+from tests.conftest import FIXTURE, SHARED
+from tillint.checks.links_extract import _heading_text
 from tillint.document import Document
+from tillint.markdown import parser
+
+# Real documents of every corpus (every 25th file, in path order) and the reference fixture.
+_REAL = [FIXTURE, *sorted((SHARED / "corpus").rglob("*.md"))[::25]]
 
 
 def _spans(text: str) -> list[str]:
@@ -52,3 +63,49 @@ def test_code_spans_of_a_table_row_are_listed_once() -> None:
     doc = Document.from_text("| a | b |\n| --- | --- |\n| `x` | `y` |\n")
     row = doc.line_start(3)
     assert doc.code_spans == [(row + 2, row + 5), (row + 8, row + 11)]
+
+
+def _parsed_whole(text: str) -> list[Token]:
+    """A parse with every core rule: the inline children filled in at once."""
+    whole = parser.__wrapped__()
+    whole.enable(["inline", "text_join"])
+    return [token for token in whole.parse(text) if token.type == "inline"]
+
+
+def _as_dicts(tokens: list[Token]) -> list[dict[str, object]]:
+    return [token.as_dict() for token in tokens]
+
+
+@pytest.mark.parametrize("path", _REAL, ids=lambda path: path.name)
+def test_inline_children_parsed_on_demand_equal_a_whole_parse(path: Path) -> None:
+    doc = Document.from_text(path.read_text(encoding="utf-8", errors="replace"))
+    inline = [token for token in doc.tokens if token.type == "inline"]
+    whole = _parsed_whole(doc.text)
+    assert [_as_dicts(doc.children(token)) for token in inline] == [
+        _as_dicts(token.children or []) for token in whole
+    ]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "# Plain words, digits 42 and (punctuation)!",
+        "# Escaped \\. dot",
+        "# With `code`",
+        "# With ~~strike~~ and *emphasis* and snake_case",
+        "# A [link](x.md) and ![image](y.png)",
+        "# An <span>inline</span> tag and an &amp; entity",
+        "# A note[^1]\n\n[^1]: Source.",
+        "Setext\nheading\n=====",
+    ],
+)
+def test_heading_text_is_the_text_of_its_inline_children(heading: str) -> None:
+    doc = Document.from_text(heading + "\n")
+    token = next(token for token in doc.tokens if token.type == "inline")
+    whole = _parsed_whole(doc.text)[0].children or []
+    written = "".join(
+        " " if child.type in ("softbreak", "hardbreak") else child.content
+        for child in whole
+        if child.type in ("text", "code_inline", "softbreak", "hardbreak")
+    )
+    assert _heading_text(doc, token) == written

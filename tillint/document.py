@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tillint.finding import Applicability, Edit, Finding, Fix, Span
 
@@ -112,6 +112,9 @@ class Document:
         self.raw = raw
         self.text, self.bom, self.decode_problem = decode(raw)
         self._line_starts = [0, *(m.end() for m in _LINE_BREAK.finditer(self.text))]
+        # markdown-it's environment of the parse (link references), for ``children``.
+        self._parse_env: dict[str, Any] = {}
+        self._inline_parsed: set[int] = set()  # ids of the inline tokens ``children`` parsed
 
     @classmethod
     def from_text(cls, text: str, display_path: str = "<text>") -> Document:
@@ -231,10 +234,20 @@ class Document:
 
     @cached_property
     def tokens(self) -> list[Token]:
-        """markdown-it-py block tokens (inline children attached), parsed once."""
+        """markdown-it-py block tokens, parsed once. The children of an ``inline`` token are
+        parsed on first use: read them with ``children``, not from the token."""
         from tillint.markdown import parser
 
-        return parser().parse(self.text)
+        return parser().parse(self.text, self._parse_env)
+
+    def children(self, token: Token) -> list[Token]:
+        """The inline tokens (links, code, text...) of an ``inline`` token of ``tokens``."""
+        if id(token) not in self._inline_parsed:
+            from tillint.markdown import parse_inline
+
+            parse_inline(token, self._parse_env)
+            self._inline_parsed.add(id(token))
+        return token.children or []
 
     @cached_property
     def inline_tokens(self) -> list[Token]:

@@ -42,6 +42,10 @@ _HTML_URL_ATTRIBUTE = re.compile(
 _HTML_ANCHOR_ATTRIBUTE = re.compile(
     r"\s(?:id|name)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+))", re.IGNORECASE
 )
+# A character where one of the parser's inline rules can start (a line break, escape, code,
+# strikethrough, emphasis, link, image, footnote, autolink, inline HTML, entity): a heading
+# without one is a single text token, its content as written.
+_INLINE_MARKUP = re.compile(r"[\n\\`~*_\[<&]")
 _EXPLICIT_ID = re.compile(r"^(.*?)\s*\{#([^}\s]+)[^}]*\}\s*$")
 GITHUB_ID_PREFIX = "user-content-"
 # The ASCII characters a slug drops: all but letters, digits, "_" (the one connector
@@ -199,14 +203,14 @@ def reference_definitions(doc: Document) -> dict[str, _Candidate]:
     return definitions
 
 
-def _link_tokens(inline: Token) -> list[tuple[str, str]]:
+def _link_tokens(doc: Document, inline: Token) -> list[tuple[str, str]]:
     """(target, kind) of the inline text's links and images, in order."""
     # Every link or image markdown-it makes here (inline, reference, autolink; there is no
     # linkify) is written with a "]" or a "<": most text has neither, and no child is looked at.
     if "]" not in inline.content and "<" not in inline.content:
         return []
     wanted = []
-    for child in inline.children or []:
+    for child in doc.children(inline):
         if child.type == "link_open":
             wanted.append((str(child.attrs.get("href", "")), "link"))
         elif child.type == "image":
@@ -218,7 +222,7 @@ def _markdown_links(
     doc: Document, definitions: dict[str, _Candidate], make: _LinkMaker
 ) -> Iterator[Link]:
     for group in doc.inline_groups:  # a table row is one group: its cells take turns
-        wanted = [link for token in group for link in _link_tokens(token)]
+        wanted = [link for token in group for link in _link_tokens(doc, token)]
         if not wanted:
             continue
         start, end = doc.region_of(group[0])
@@ -253,13 +257,13 @@ def _html_regions(doc: Document) -> Iterator[tuple[int, int]]:
         if token.type == "html_block" and token.map:
             yield doc.region_of(token)
     for group in doc.inline_groups:
-        if any(_has_inline_html(token) for token in group):
+        if any(_has_inline_html(doc, token) for token in group):
             yield doc.region_of(group[0])
 
 
-def _has_inline_html(token: Token) -> bool:
+def _has_inline_html(doc: Document, token: Token) -> bool:
     return "<" in token.content and any(
-        child.type == "html_inline" for child in token.children or []
+        child.type == "html_inline" for child in doc.children(token)
     )
 
 
@@ -318,9 +322,11 @@ def gitlab_slug(text: str) -> str:
 SLUGGERS = {"github": github_slug, "gitlab": gitlab_slug}
 
 
-def _heading_text(inline: Token) -> str:
+def _heading_text(doc: Document, inline: Token) -> str:
+    if _INLINE_MARKUP.search(inline.content) is None:
+        return inline.content  # plain text: the one child markdown-it would make
     parts = []
-    for child in inline.children or []:
+    for child in doc.children(inline):
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
@@ -334,7 +340,7 @@ def _heading_anchors(doc: Document, style: str) -> Iterator[str]:
     tokens = doc.tokens
     headings = [index for index, token in enumerate(tokens[:-1]) if token.type == "heading_open"]
     for index in headings:
-        text = _heading_text(tokens[index + 1])
+        text = _heading_text(doc, tokens[index + 1])
         explicit = _EXPLICIT_ID.match(text) if "{#" in text else None
         texts = [text]
         if explicit:
