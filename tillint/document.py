@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tillint.finding import Applicability, Edit, Finding, Fix, Span
 
@@ -36,8 +35,7 @@ _NON_PROSE_TOKENS = _CODE_BLOCK_TOKENS | {"html_block", "front_matter"}
 _BACKTICKS = re.compile(r"``*")
 
 
-@dataclass(frozen=True)
-class DecodeProblem:
+class DecodeProblem(NamedTuple):
     """Why the bytes could not be read as UTF-8, and where the first bad byte is."""
 
     encoding: str  # "utf-8" (invalid bytes) or the encoding the file looks like ("utf-16")
@@ -46,8 +44,7 @@ class DecodeProblem:
     column: int
 
 
-@dataclass(frozen=True)
-class FrontMatterScalar:
+class FrontMatterScalar(NamedTuple):
     """A top-level, single-line scalar of the front matter as written: ``value`` without its
     quotes or trailing comment, ``start``/``end`` its offsets in the document's text."""
 
@@ -57,8 +54,7 @@ class FrontMatterScalar:
     end: int
 
 
-@dataclass(frozen=True)
-class FrontMatter:
+class FrontMatter(NamedTuple):
     """The YAML block between the opening ``---`` and the closing ``---`` or ``...``.
 
     Lines are 1-based: ``start_line`` is the opening fence, ``end_line`` the closing one.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Applicability = Literal["safe", "unsafe"]
 SEVERITIES = ("error", "warning", "info")
@@ -17,8 +17,7 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
-@dataclass(frozen=True, order=True)
-class Span:
+class Span(NamedTuple):
     """A range in a file: 1-based lines and columns (in characters), end exclusive."""
 
     line: int
@@ -27,8 +26,7 @@ class Span:
     end_column: int
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(NamedTuple):
     """Replace the text between two character offsets of the decoded document."""
 
     start: int
@@ -46,8 +44,7 @@ class Edit:
         }
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(NamedTuple):
     """A set of edits that together repair one finding."""
 
     applicability: Applicability
