@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tillint.derived import derived
 from tillint.errors import UsageError
@@ -46,8 +45,7 @@ _OPTION_TYPES: dict[str, Callable[[Any], bool]] = {
 }
 
 
-@dataclass(frozen=True)
-class OptionSpec:
+class OptionSpec(NamedTuple):
     """One option of a rule family: its type name, default and description."""
 
     name: str
@@ -69,8 +67,7 @@ class OptionSpec:
         return value
 
 
-@dataclass(frozen=True)
-class Example:
+class Example(NamedTuple):
     """A documented case: the file (``text``, or raw bytes given as ``hex``) with family
     ``options``, the expected (line, column) of this rule's findings, the expected text after
     ``--fix --unsafe-fixes`` (``fixed``), the file name (``path``) and other ``files`` of the run.
@@ -79,11 +76,11 @@ class Example:
     """
 
     raw: bytes
-    options: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, Any]
+    files: dict[str, str]
     findings: tuple[tuple[int, int], ...] = ()
     fixed: str | None = None
     path: str = "example.md"
-    files: dict[str, str] = field(default_factory=dict)
     runner: str | None = None
 
     @property
@@ -91,8 +88,7 @@ class Example:
         return self.raw.decode("utf-8", "replace")
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     name: str
     family: str
