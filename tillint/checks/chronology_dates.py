@@ -10,9 +10,9 @@ the ``datetime.date``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import NamedTuple
 
 # The accepted-format names of ``date_formats``, exactly as users write them in the config.
 DOT, DASH, SLASH = "YYYY.MM.DD", "YYYY-MM-DD", "YYYY/MM/DD"
@@ -63,8 +63,7 @@ def _date_like() -> re.Pattern[str]:
     return re.compile(DATE_LIKE, re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class WrittenDate:
+class WrittenDate(NamedTuple):
     """A date-like text as written: its format (``""`` when none fits), fields and value."""
 
     text: str

@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tillint.catalog import family_options
 from tillint.checks import per_settings
@@ -58,8 +58,7 @@ def _marker_hint() -> re.Pattern[str]:
     )
 
 
-@dataclass(frozen=True)
-class ChronologyOptions:
+class ChronologyOptions(NamedTuple):
     """``[tool.tillint.chronology]``, validated."""
 
     heading_level: int
@@ -108,8 +107,7 @@ def _checked_options(raw: dict[str, Any]) -> ChronologyOptions:
     )
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
     """A top-level heading: its level, 1-based first line, line start offset and text."""
 
     level: int
@@ -118,8 +116,7 @@ class Heading:
     text: str
 
 
-@dataclass(frozen=True)
-class DateMarker:
+class DateMarker(NamedTuple):
     """The date under an entry heading, with the offsets of the date text itself."""
 
     date: WrittenDate
@@ -128,8 +125,7 @@ class DateMarker:
     end: int
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """An entry heading, its date marker (if any), where it ends, and its section's number."""
 
     heading: Heading

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tillint.checks import CheckContext
 from tillint.document import Document
@@ -22,8 +22,7 @@ _LABEL = re.compile(r"(?<!\\)\[\^([^\]\n]*)\](?!\()")
 _DEFINITION_PREFIX = re.compile(r"(?:[ \t]*>)*[ \t]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?$")
 
 
-@dataclass(frozen=True)
-class Label:
+class Label(NamedTuple):
     """One ``[^label]`` as written: a reference, or a definition (followed by ``:``)."""
 
     text: str

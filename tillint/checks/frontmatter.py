@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from collections.abc import Mapping as MappingType
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from tillint.finding import Finding, Span
 from tillint.frontmatter import PRESETS
@@ -53,8 +52,7 @@ def fingerprint_inputs(settings: Settings) -> list[Path]:
 # --- FM007: routes used by two documents ------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RouteUse:
+class RouteUse(NamedTuple):
     """One route value in one document: the key, the value as written, and where."""
 
     key: str

@@ -21,7 +21,6 @@ import importlib.util
 import math
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from functools import cache
 from itertools import repeat
 from pathlib import Path
@@ -39,8 +38,7 @@ _DISTANCE_TWO_MIN_LENGTH = 8
 _DISTANCE_TWO_MIN_ZIPF = 2.5
 
 
-@dataclass(frozen=True)
-class Misspelling:
+class Misspelling(NamedTuple):
     """A codespell entry: its corrections, and whether codespell would apply the first one."""
 
     corrections: tuple[str, ...]
