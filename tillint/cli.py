@@ -255,7 +255,7 @@ def check(
         with click.open_file(str(output_file), "w", encoding="utf-8") as stream:
             stream.write(_render(plan.file, result.findings, context, quiet))
     color = _use_color(sys.stdout)
-    terminal = replace(context, color=color)
+    terminal = context._replace(color=color)
     if statistics:
         _write_output(_statistics(result.findings), color=False)
     else:

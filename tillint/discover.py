@@ -19,7 +19,7 @@ import stat
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tillint.config import Settings
 from tillint.errors import UsageError
@@ -38,8 +38,7 @@ _FILE_KINDS = (
 )
 
 
-@dataclass(frozen=True)
-class SkippedPath:
+class SkippedPath(NamedTuple):
     """A path that matched but is not read, and why."""
 
     path: Path
@@ -76,8 +75,7 @@ def _matches(relative: str, patterns: tuple[str, ...], name: str | None = None) 
     return regex.match(name) is not None or regex.match(relative) is not None
 
 
-@dataclass(frozen=True)
-class _IgnoreFile:
+class _IgnoreFile(NamedTuple):
     """A ``.gitignore`` and how to name a walked path relative to its directory: the walk
     names paths relative to the walked directory, so ``lead`` is prepended (for a file above
     it) or the first ``strip`` characters are cut (for a file below it)."""

@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tillint.cache import (
     CachedRow,
@@ -490,8 +490,7 @@ def finalize(
     return sorted(kept, key=lambda f: f.sort_key)
 
 
-@dataclass
-class Checked:
+class Checked(NamedTuple):
     findings: list[Finding]
     digests: dict[str, str]
     files_checked: int

@@ -16,9 +16,8 @@ import errno
 import itertools
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from tillint.config import Settings
@@ -32,8 +31,7 @@ DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 _READ_CHUNK = 1024 * 1024
 
 
-@dataclass(frozen=True)
-class TooLarge:
+class TooLarge(NamedTuple):
     """A file that was not read because it is over the size cap."""
 
     size: int

@@ -10,7 +10,7 @@ none means every rule. Directives inside code are text, not directives.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tillint.document import Document
 from tillint.errors import UsageError
@@ -23,15 +23,13 @@ _DIRECTIVE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Directive:
+class Directive(NamedTuple):
     line: int  # first line the directive applies to
     kind: str  # "disable", "enable", "line" (one line) or "file"
     rules: frozenset[str] | None  # None: every rule
 
 
-@dataclass(frozen=True)
-class Suppressions:
+class Suppressions(NamedTuple):
     """The directives of one document, answering "is this finding suppressed?"."""
 
     directives: tuple[Directive, ...] = ()

@@ -8,14 +8,13 @@ documents or streams that another program parses, so two of them never share one
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from importlib import import_module
+from typing import NamedTuple
 
 from tillint.finding import Finding
 
 
-@dataclass(frozen=True)
-class ReportContext:
+class ReportContext(NamedTuple):
     """What a reporter may know about the run besides the findings.
 
     ``paths`` are the display paths of the checked files, when the run provides them (JUnit

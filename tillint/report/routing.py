@@ -12,14 +12,13 @@ must be alone there, since its readers parse the whole stream.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tillint.errors import UsageError
 from tillint.report import MACHINE_FORMATS, TERMINAL_FORMATS
 
 
-@dataclass(frozen=True)
-class ReportPlan:
+class ReportPlan(NamedTuple):
     """The formats printed to the terminal, in order, and the one written to the file."""
 
     terminal: tuple[str, ...]
