@@ -15,6 +15,7 @@ from pathlib import Path
 from tillint.errors import UsageError
 
 
+# Not a named tuple: ``in`` and truth test the words, a tuple's len and iteration its fields.
 @dataclass(frozen=True)
 class Vocabulary:
     """Words the project accepts, as two sets: any-case entries and exact entries."""
