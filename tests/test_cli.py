@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -179,3 +180,48 @@ def test_control_characters_never_reach_the_terminal(in_tmp: Path) -> None:
         out = run_cli("check", "--select", "FN", "--format", fmt, ".").output
         assert "\x1b" not in out and "\u202e" not in out
         assert "evil\\x1b[2J.md:1:12: FN001" in out
+
+
+# Modules a run over one plain note has no use for, once the derived word lists are kept in
+# the user cache: each costs milliseconds of every pre-commit run.
+_NOT_FOR_ONE_NOTE = (
+    "concurrent.futures",
+    "ftfy",
+    "gzip",
+    "hashlib",
+    "jsonschema",
+    "msgpack",
+    "multiprocessing",
+    "requests",
+    "wcwidth",
+    "wordfreq",
+    "yaml",
+)
+_LIST_HEAVY_MODULES = f"""
+import sys
+from tillint.cli import main
+try:
+    main(["check", "--offline", "a.md"])
+except SystemExit:
+    pass
+print(*[name for name in {_NOT_FOR_ONE_NOTE!r} if name in sys.modules])
+"""
+
+
+def test_checking_one_note_imports_no_module_it_does_not_use(in_tmp: Path) -> None:
+    write_file(in_tmp, "a.md", "# A note\n\nWith a tpyo, a `code span` and a [link](a.md).\n")
+    env = {**os.environ, "XDG_CACHE_HOME": str(in_tmp / "user-cache")}
+    printed = []
+    for _ in range(2):  # the first run derives the word lists
+        shutil.rmtree(in_tmp / ".tillint_cache", ignore_errors=True)
+        done = subprocess.run(
+            [sys.executable, "-c", _LIST_HEAVY_MODULES],
+            cwd=in_tmp,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        printed.append(done.stdout.splitlines())
+    assert "a.md:3:8: TY001 `tpyo` is a known misspelling of `typo`" in printed[1]
+    assert printed[1][-1] == ""

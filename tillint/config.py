@@ -19,11 +19,6 @@ from tillint.errors import UsageError
 from tillint.finding import SEVERITIES
 from tillint.selection import matching_rules, resolve_selection
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-
 DEFAULT_INCLUDE = ("*.md", "*.markdown")
 DEFAULT_EXCLUDE = (
     ".git",
@@ -123,6 +118,11 @@ def find_config(start: Path) -> tuple[Path | None, dict[str, Any]]:
 
 def read_config_file(path: Path) -> Any:
     """The tillint table of a config file (None for a pyproject.toml without one)."""
+    # Imported here: a run without a configuration file never reads TOML.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

@@ -16,7 +16,6 @@ cached for the life of the process.
 
 from __future__ import annotations
 
-import gzip
 import importlib.util
 import math
 from array import array
@@ -158,6 +157,9 @@ def _frequency_buckets(wordlist: str) -> list[list[str]]:
     The file is wordfreq's own cBpack (gzipped msgpack, a header then the buckets), read
     directly: importing wordfreq costs more than reading the data.
     """
+    # Only deriving the kept lists reads the data file: most runs import neither module.
+    import gzip
+
     import msgpack  # type: ignore[import-untyped]  # wordfreq's own dependency
 
     packed = gzip.decompress(_package_data("wordfreq", f"{wordlist}_en.msgpack.gz"))
