@@ -6,7 +6,10 @@ Usage:  python bench/perf.py [--corpus DIR] [--runs 5] [--skip-10x] [--peer-runs
 Builds a 1x copy and a 10x copy of the corpus (default ../shared/corpus/jbranchaud-til) in a
 temporary directory and prints, for each target, the median wall time of ``--runs`` runs
 (after one warm-up) next to the floors measured in the same run: reading every file, and
-parsing every file with markdown-it-py in one and in two processes. Peer linters are timed
+parsing every file with markdown-it-py in one and in two processes. Each cold run and each
+one-file run is timed in turns with its floor, and its "x floor" is the median of its ratios
+to the floor run just before it, so a slow stretch of a shared machine slows both sides of
+a ratio alike. Peer linters are timed
 when on PATH (markdownlint-cli2, pymarkdown, rumdl), ``--peer-runs`` times each after a
 warm-up (one by default: they are reference points). Figures are printed, never asserted.
 Every tillint run is offline with the default rules (links and LanguageTool need the network).
@@ -60,20 +63,41 @@ else:
 """
 
 
+Step = tuple[list[str], Callable[[], None] | None]  # a command, and what runs untimed before it
+
+
+def wall(command: list[str], cwd: Path, before: Callable[[], None] | None = None) -> float:
+    """Wall seconds of one run of ``command``; ``before`` runs untimed first."""
+    if before:
+        before()
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
 def timed(
     command: list[str], cwd: Path, runs: int, before: Callable[[], None] | None = None
 ) -> float:
     """Median wall seconds of ``runs`` runs after one warm-up; ``before`` runs untimed each time."""
-    samples = []
+    return statistics.median(in_turns({"it": (command, before)}, cwd, runs)["it"])
+
+
+def in_turns(steps: dict[str, Step], cwd: Path, runs: int) -> dict[str, list[float]]:
+    """Wall seconds of each step, timed in turns: one round runs every step once, and ``runs``
+    rounds follow a warm-up round. On a shared machine a slow stretch then slows a floor and
+    the tillint runs compared with it alike (see ``ratio``)."""
+    samples: dict[str, list[float]] = {name: [] for name in steps}
     for attempt in range(runs + 1):
-        if before:
-            before()
-        start = time.perf_counter()
-        subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        elapsed = time.perf_counter() - start
-        if attempt:
-            samples.append(elapsed)
-    return statistics.median(samples)
+        for name, (command, before) in steps.items():
+            elapsed = wall(command, cwd, before)
+            if attempt:
+                samples[name].append(elapsed)
+    return samples
+
+
+def ratio(samples: dict[str, list[float]], name: str, floor: str) -> float:
+    """The median, over rounds, of a step's time over its floor's in the same round."""
+    return statistics.median(a / b for a, b in zip(samples[name], samples[floor], strict=True))
 
 
 def peak_rss_mib(command: list[str], cwd: Path) -> float:
@@ -93,8 +117,8 @@ def build(corpus: Path, target: Path, copies: int) -> Path:
     return target
 
 
-def row(name: str, seconds: float, floor: float | None = None) -> None:
-    ratio = f"{seconds / floor:5.2f}x floor" if floor else ""
+def row(name: str, seconds: float, times_floor: float | None = None) -> None:
+    ratio = f"{times_floor:5.2f}x floor" if times_floor else ""
     print(f"  {name:<52} {seconds:8.3f} s   {ratio}")
 
 
@@ -115,22 +139,41 @@ def measure(label: str, root: Path, runs: int) -> dict[str, float]:
     figures = {
         "start": timed([sys.executable, "-c", "pass"], root, runs),
         "read": timed([sys.executable, "-c", FLOOR_READ, str(root)], root, runs),
-        "parse1": timed([sys.executable, "-c", FLOOR_PARSE, str(root), "1"], root, runs),
-        "parse2": timed([sys.executable, "-c", FLOOR_PARSE, str(root), "2"], root, runs),
     }
     row("floor: python start (python -c pass)", figures["start"])
     row("floor: read every file", figures["read"])
+    # Each cold run is timed in turns with the parse floor it is compared with.
+    one_process = in_turns(
+        {
+            "parse1": ([sys.executable, "-c", FLOOR_PARSE, str(root), "1"], None),
+            "cold_j1": ([*TILLINT, "--jobs", "1", "--no-cache", "."], None),
+        },
+        root,
+        runs,
+    )
+    two_processes = in_turns(
+        {
+            "parse2": ([sys.executable, "-c", FLOOR_PARSE, str(root), "2"], None),
+            "cold": ([*TILLINT, "."], clear_cache(root)),
+            "cold_j2": ([*TILLINT, "--jobs", "2", "--no-cache", "."], None),
+        },
+        root,
+        runs,
+    )
+    samples = {**one_process, **two_processes}
+    figures.update({name: statistics.median(times) for name, times in samples.items()})
     row("floor: markdown-it-py parse, 1 process", figures["parse1"])
     row("floor: markdown-it-py parse, 2 processes", figures["parse2"])
-    figures["cold"] = timed([*TILLINT, "."], root, runs, clear_cache(root))
-    row("tillint cold (cache emptied, --jobs default)", figures["cold"], figures["parse2"])
-    figures["cold_j1"] = timed([*TILLINT, "--jobs", "1", "--no-cache", "."], root, runs)
-    row("tillint cold, --jobs 1", figures["cold_j1"], figures["parse1"])
-    figures["cold_j2"] = timed([*TILLINT, "--jobs", "2", "--no-cache", "."], root, runs)
-    row("tillint cold, --jobs 2", figures["cold_j2"], figures["parse2"])
+    row(
+        "tillint cold (cache emptied, --jobs default)",
+        figures["cold"],
+        ratio(samples, "cold", "parse2"),
+    )
+    row("tillint cold, --jobs 1", figures["cold_j1"], ratio(samples, "cold_j1", "parse1"))
+    row("tillint cold, --jobs 2", figures["cold_j2"], ratio(samples, "cold_j2", "parse2"))
     subprocess.run([*TILLINT, "."], cwd=root, stdout=subprocess.DEVNULL)
     figures["warm"] = timed([*TILLINT, "."], root, runs)
-    row("tillint warm (nothing changed)", figures["warm"], figures["start"])
+    row("tillint warm (nothing changed)", figures["warm"], figures["warm"] / figures["start"])
     victim = next(root.rglob("*.md"))
     figures["one_changed"] = timed([*TILLINT, "."], root, runs, touch_one(victim))
     row("tillint warm, one file changed", figures["one_changed"])
@@ -163,22 +206,35 @@ def median_note(root: Path) -> Path:
 def one_file(root: Path, runs: int) -> None:
     small = root / "one.md"
     small.write_text("# One\n\nA short note with a footnote.[^1]\n\n[^1]: Source.\n", "utf-8")
-    floor = timed([sys.executable, "-c", "import markdown_it"], root, runs)
-    row("floor: python start + import markdown_it", floor)
-    seconds = timed([*TILLINT, "one.md"], root, runs, clear_cache(root))
-    row("tillint check one.md, cold cache", seconds, floor)
     note = median_note(root)
-    seconds = timed([*TILLINT, str(note.relative_to(root))], root, runs, clear_cache(root))
+    samples = in_turns(
+        {
+            "floor": ([sys.executable, "-c", "import markdown_it"], None),
+            "one": ([*TILLINT, "one.md"], clear_cache(root)),
+            "note": ([*TILLINT, str(note.relative_to(root))], clear_cache(root)),
+        },
+        root,
+        runs,
+    )
+    floor = statistics.median(samples["floor"])
+    row("floor: python start + import markdown_it", floor)
+    row(
+        "tillint check one.md, cold cache",
+        statistics.median(samples["one"]),
+        ratio(samples, "one", "floor"),
+    )
     print(f"  (the median-size note: {note.relative_to(root)})")
-    row("tillint check <median-size note>, cold cache", seconds, floor)
+    seconds = statistics.median(samples["note"])
+    row("tillint check <median-size note>, cold cache", seconds, ratio(samples, "note", "floor"))
     user_cache = Path(os.environ["XDG_CACHE_HOME"])
 
     def first_run() -> None:
         clear_cache(root)()
         shutil.rmtree(user_cache, ignore_errors=True)
 
+    # Not in turns with the others: emptying the user cache would slow the runs after it.
     seconds = timed([*TILLINT, "one.md"], root, runs, first_run)
-    row("tillint check one.md, first run (no user cache either)", seconds, floor)
+    row("tillint check one.md, first run (no user cache either)", seconds, seconds / floor)
 
 
 def main() -> None:
