@@ -142,25 +142,18 @@ def measure(label: str, root: Path, runs: int) -> dict[str, float]:
     }
     row("floor: python start (python -c pass)", figures["start"])
     row("floor: read every file", figures["read"])
-    # Each cold run is timed in turns with the parse floor it is compared with.
-    one_process = in_turns(
+    # The cold runs and the parse floors they are compared with are timed in turns.
+    samples = in_turns(
         {
             "parse1": ([sys.executable, "-c", FLOOR_PARSE, str(root), "1"], None),
-            "cold_j1": ([*TILLINT, "--jobs", "1", "--no-cache", "."], None),
-        },
-        root,
-        runs,
-    )
-    two_processes = in_turns(
-        {
             "parse2": ([sys.executable, "-c", FLOOR_PARSE, str(root), "2"], None),
             "cold": ([*TILLINT, "."], clear_cache(root)),
+            "cold_j1": ([*TILLINT, "--jobs", "1", "--no-cache", "."], None),
             "cold_j2": ([*TILLINT, "--jobs", "2", "--no-cache", "."], None),
         },
         root,
         runs,
     )
-    samples = {**one_process, **two_processes}
     figures.update({name: statistics.median(times) for name, times in samples.items()})
     row("floor: markdown-it-py parse, 1 process", figures["parse1"])
     row("floor: markdown-it-py parse, 2 processes", figures["parse2"])
@@ -180,7 +173,8 @@ def measure(label: str, root: Path, runs: int) -> dict[str, float]:
     print(f"  (the file changed: {victim.relative_to(root).as_posix()})")
     figures["rss"] = peak_rss_mib([*TILLINT, "--no-cache", "."], root)
     print(f"  {'peak RSS of any process, cold':<52} {figures['rss']:8.1f} MiB")
-    print(f"  {'speed-up of 2 jobs over 1':<52} {figures['cold_j1'] / figures['cold_j2']:8.2f}x")
+    speed_up = ratio(samples, "cold_j1", "cold_j2")
+    print(f"  {'speed-up of 2 jobs over 1 (median of rounds)':<52} {speed_up:8.2f}x")
     return figures
 
 
