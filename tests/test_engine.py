@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli, write_file
-from tillint import engine
+from tillint import cache, engine
 from tillint.cache import ResultCache, run_fingerprint
 from tillint.checks import run_corpus_check
 from tillint.config import CliOverrides, load_settings
@@ -257,6 +257,29 @@ def test_summaries_lost_to_a_concurrent_run_are_computed_again(in_tmp: Path) -> 
     found = corpus_findings(results, settings)
     reader.close()
     assert [(f.path, f.rule, f.span.column) for f in found] == [("a.md", "LK004", 5)]
+
+
+def test_results_are_written_in_batches_while_the_run_goes_on(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("a", "b", "c"):
+        write_file(in_tmp, f"{name}.md", f"# {name}\n")
+    monkeypatch.setattr(cache, "WRITE_BATCH", 2)
+    settings = load_settings([in_tmp], CliOverrides(offline=True))
+    assert settings.cache_dir is not None
+    files = find_files([in_tmp], settings).files
+    writer = ResultCache(settings.cache_dir, run_fingerprint(settings, []))
+    lint_with_cache(files, settings, in_tmp, writer, None)
+
+    database = settings.cache_dir / "results.sqlite"
+
+    def written() -> list[str]:
+        with sqlite3.connect(database) as other:
+            return sorted(key for (key,) in other.execute("SELECT key FROM results"))
+
+    assert written() == ["a.md", "b.md"]  # a full batch, before the run ends
+    writer.close()
+    assert written() == ["a.md", "b.md", "c.md"]
 
 
 def test_results_loaded_from_the_cache_are_kept_from_the_collector_until_the_run_ends(

@@ -32,6 +32,9 @@ SCHEMA_VERSION = "3"
 CACHE_FILE = "results.sqlite"
 BUSY_TIMEOUT_SECONDS = 30.0
 MAX_CORPUS_ROWS = 64
+# Stored results are written this many at a time, while the workers go on: written all at
+# the end, they were a serial half second on 18,730 files.
+WRITE_BATCH = 512
 
 
 def digest(raw: bytes) -> str:
@@ -141,7 +144,8 @@ class PendingSummary(NamedTuple):
 
 
 class ResultCache:
-    """Cached per-file results of one fingerprint, loaded in one query, written in one commit."""
+    """Cached per-file results of one fingerprint, loaded in one query, written in batches
+    (``WRITE_BATCH``) as they are stored, the last at ``close``."""
 
     def __init__(self, directory: Path, fingerprint: str) -> None:
         self.directory = directory
@@ -291,8 +295,8 @@ class ResultCache:
         self._refreshed.append((size, mtime_ns, key))
 
     def store(self, key: str, size: int, mtime_ns: int, file_digest: str, result: Any) -> None:
-        """Queue a file's result (an ``engine.FileResult`` just computed) for the next
-        ``flush``."""
+        """Queue a file's result (an ``engine.FileResult`` just computed); a full batch is
+        written at once."""
         for family, summary in result.summaries.items():
             packed = packed_summary(summary)
             self._pending_summaries.append(
@@ -305,6 +309,8 @@ class ResultCache:
             findings = replace(result, summaries={}, load_summary=None)
             payload = pickle.dumps(findings, protocol=pickle.HIGHEST_PROTOCOL)
         self._pending.append((key, size, mtime_ns, file_digest, payload))
+        if len(self._pending) >= WRITE_BATCH:
+            self.flush()
 
     def corpus_result(self, key: str) -> Any:
         """Cached cross-file findings for a key (see ``corpus_key``), or None."""
@@ -335,7 +341,8 @@ class ResultCache:
             self.warnings.append(f"could not write the result cache: {exc}")
 
     def flush(self) -> None:
-        """Write the stored rows in one transaction; a failure only costs the cache."""
+        """Write the rows stored since the last flush in one transaction; a failure only costs
+        the cache."""
         if self._connection is None or not (self._pending or self._refreshed):
             return
         try:
