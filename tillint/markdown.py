@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache, lru_cache
 
@@ -17,6 +18,10 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 # parser leaves them out: checks read the children of few inline tokens (those with a link or
 # inline HTML, some headings), and parsing every one cost a fifth of the whole parse.
 _INLINE_CORE_RULES = {"inline": inline, "text_join": text_join}
+# A character where one of the parser's inline rules can start (a line break, escape, code,
+# strikethrough, emphasis, link, image, footnote, autolink, inline HTML, entity): text
+# without one parses to a single text token, its content as written.
+_INLINE_MARKUP = re.compile(r"[\n\\`~*_\[<&]")
 
 
 @cache
@@ -38,6 +43,9 @@ def parser() -> MarkdownIt:
 def parse_inline(token: Token, env: EnvType) -> None:
     """Fill in the children of an ``inline`` token from ``parser().parse(text, env)``, as a
     parse with every core rule would have (``env`` holds the document's link references)."""
+    if _INLINE_MARKUP.search(token.content) is None:  # plain text, as most headings are
+        token.children = [Token("text", "", 0, content=token.content)] if token.content else []
+        return
     state = StateCore(token.content, parser(), env, [token])
     for rule in _INLINE_CORE_RULES.values():
         rule(state)

@@ -42,10 +42,6 @@ _HTML_URL_ATTRIBUTE = re.compile(
 _HTML_ANCHOR_ATTRIBUTE = re.compile(
     r"\s(?:id|name)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+))", re.IGNORECASE
 )
-# A character where one of the parser's inline rules can start (a line break, escape, code,
-# strikethrough, emphasis, link, image, footnote, autolink, inline HTML, entity): a heading
-# without one is a single text token, its content as written.
-_INLINE_MARKUP = re.compile(r"[\n\\`~*_\[<&]")
 _EXPLICIT_ID = re.compile(r"^(.*?)\s*\{#([^}\s]+)[^}]*\}\s*$")
 GITHUB_ID_PREFIX = "user-content-"
 # The ASCII characters a slug drops: all but letters, digits, "_" (the one connector
@@ -323,8 +319,6 @@ SLUGGERS = {"github": github_slug, "gitlab": gitlab_slug}
 
 
 def _heading_text(doc: Document, inline: Token) -> str:
-    if _INLINE_MARKUP.search(inline.content) is None:
-        return inline.content  # plain text: the one child markdown-it would make
     parts = []
     for child in doc.children(inline):
         if child.type in ("text", "code_inline"):
