@@ -16,7 +16,6 @@ cached for the life of the process.
 
 from __future__ import annotations
 
-import importlib.util
 import math
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
@@ -28,6 +27,7 @@ from typing import Any, NamedTuple, cast, overload
 from tillint.checks import typos_packed
 from tillint.checks.typos_packed import PackedWords, SearchedWords, search_budget
 from tillint.derived import derived
+from tillint.packages import package_folder
 
 # The code the kept lists are derived by and stored as: a change to either derives them again.
 _CODE = (__file__, typos_packed.__file__)
@@ -145,10 +145,10 @@ def _package_data(package: str, name: str) -> bytes:
 
 
 def _package_file(package: str, name: str) -> Path:
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
+    folder = package_folder(package)
+    if folder is None:
         raise ModuleNotFoundError(f"the {package} package is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "data" / name
+    return folder / "data" / name
 
 
 def _frequency_buckets(wordlist: str) -> list[list[str]]:

@@ -16,11 +16,11 @@ import re
 import sys
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from types import ModuleType
 
 from tillint.mojibake.candidates import completions, is_plausible
 from tillint.mojibake.codepages import Codepage, Unit, codepages, is_continuation, split_units
+from tillint.packages import package_folder
 
 MAX_LAYERS = 3
 # A run with this many mojibake units is mojibake through and through.
@@ -204,11 +204,12 @@ def ftfy_badness() -> ModuleType:
 
 def _module_alone(package: str, name: str) -> ModuleType | None:
     """``package.name`` run from its file without its package; None when it needs it."""
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
+    folder = package_folder(package)
+    if folder is None:
         return None
-    location = Path(next(iter(spec.submodule_search_locations))) / f"{name}.py"
-    alone = importlib.util.spec_from_file_location(f"tillint_{package}_{name}", location)
+    alone = importlib.util.spec_from_file_location(
+        f"tillint_{package}_{name}", folder / f"{name}.py"
+    )
     if alone is None or alone.loader is None:
         return None
     module = importlib.util.module_from_spec(alone)
