@@ -119,6 +119,21 @@ def test_packed_words_are_found_where_they_lie() -> None:
     assert packed.unpacked() == words and packed.word(2) == words[2]
 
 
+def test_every_word_of_the_large_list_is_looked_up_at_its_position() -> None:
+    # 321,000 words in 2**20 slots: many probe past a taken slot, and every one is found.
+    words = frequencies()._index.words
+    unpacked = words.unpacked()
+    assert [words.position(word) for word in unpacked] == list(range(len(unpacked)))
+    listed = set(unpacked)
+    asked = {neighbour for word in unpacked[::4001] for neighbour in edits1(word)}
+    assert {word for word in asked if words.position(word) is not None} == asked & listed
+
+
+def test_a_list_packed_unindexed_is_read_by_position_only() -> None:
+    rests = PackedWords.of(["the, then", "their"], indexed=False)
+    assert (rests.word(1), len(rests), len(rests.slots)) == ("their", 2, 0)
+
+
 def test_searched_words_turn_into_a_set_once_searching_costs_as_much(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

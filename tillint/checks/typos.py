@@ -57,11 +57,15 @@ CORPUS_CACHEABLE = True
 
 
 def prepare(settings: Settings) -> None:
-    """Load the dictionaries in the parent process, so forked workers share them."""
+    """Load the packed word lists in the parent process, so forked workers share them.
+
+    Only the packed lists, a few milliseconds: each worker builds its own sets and dict once
+    it has asked enough to make that pay (``tillint.checks.typos_packed``).
+    """
     from tillint.checks.typos_lexicon import common_words, frequencies, misspellings
 
     common_words()
-    frequencies().table()
+    frequencies()
     misspellings()
 
 

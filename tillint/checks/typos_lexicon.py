@@ -7,18 +7,18 @@
   (Zipf 3 and up, a tenth of the size) answers "is this word common?" for documents whose
   words are all common.
 
-Each list is derived once from its source file and kept between runs, packed and sorted
-(``tillint.derived``, ``tillint.checks.typos_packed``): a run over one note answers its few
-questions by binary search, and a run over many documents turns a list into a set or a dict
-(one hash probe per look-up) once it has asked enough. Everything is loaded lazily and
-cached for the life of the process.
+Each list is derived once from its source file and kept between runs, packed with a hash
+table of its words (``tillint.derived``, ``tillint.checks.typos_packed``): a run answers its
+questions by looking words up where they lie, and a process that asks many more turns a list
+into a set or a dict (a faster look-up) once it has asked enough. Everything is loaded lazily
+and cached for the life of the process.
 """
 
 from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from functools import cache
 from itertools import repeat
 from pathlib import Path
@@ -76,7 +76,7 @@ class MisspellingList(Mapping[str, Misspelling]):
 
     A run asks "is this a misspelling?" of every word, but needs the corrections of a
     handful. So the entries are kept packed (``CodespellEntries``, see
-    ``tillint.checks.typos_packed``): a question costs a search, and only the entries asked
+    ``tillint.checks.typos_packed``): a question costs a look-up, and only the entries asked
     for are parsed.
     """
 
@@ -126,7 +126,8 @@ def raw_entries(text: str) -> dict[str, str]:
 def _codespell_entries(text: str) -> CodespellEntries:
     raw = raw_entries(text)
     typos = sorted(raw)
-    return CodespellEntries(PackedWords.of(typos), PackedWords.of(map(raw.__getitem__, typos)))
+    rests = PackedWords.of(map(raw.__getitem__, typos), indexed=False)
+    return CodespellEntries(PackedWords.of(typos), rests)
 
 
 @cache
@@ -203,9 +204,12 @@ def _index_of(by_word: dict[str, int]) -> FrequencyIndex:
 class FrequencyList:
     """wordfreq's large English list: lowercase word -> frequency (0..1).
 
-    Words are looked up by binary search in the packed index, until the searches have cost
-    what building the 321,000-entry dict does (see ``tillint.checks.typos_packed``); ``table``
-    builds it at once.
+    Words are looked up in the packed index, until the look-ups have cost what building the
+    321,000-entry dict does (see ``tillint.checks.typos_packed``); ``table`` builds it at once.
+    A corpus of a few thousand notes asks about 150,000 questions (most of them one-edit
+    neighbours of unknown words), so each worker process of such a run answers them from the
+    index instead of waiting for a dict the workers could only inherit if it were built
+    before they start, on one core.
     """
 
     def __init__(self, index: FrequencyIndex) -> None:
@@ -226,10 +230,12 @@ class FrequencyList:
             return default if position is None else _bucket_frequency(self._index.buckets[position])
         return self.table().get(word, default)
 
-    def among(self, words: Iterable[str]) -> set[str]:
+    def among(self, words: Collection[str]) -> set[str]:
         """The ``words`` on the list."""
         if self._table is None and self._searches_left > 0:
-            return {word for word in words if self.get(word) is not None}
+            self._searches_left -= len(words)
+            position = self._index.words.position
+            return {word for word in words if position(word) is not None}
         return self.table().keys() & set(words)
 
     def table(self) -> dict[str, float]:
