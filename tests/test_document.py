@@ -109,3 +109,38 @@ def test_heading_text_is_the_text_of_its_inline_children(heading: str) -> None:
         if child.type in ("text", "code_inline", "softbreak", "hardbreak")
     )
     assert _heading_text(doc, token) == written
+
+
+# Destinations markdown-it's normalizeLink leaves alone, and those it changes or might: each
+# must come out of tillint's parser exactly as markdown-it's own function makes it.
+_DESTINATIONS = [
+    *("", "#anchor", "/til/a.md#x", "a%20b.md", "file.md?q=1&r=2", "./a:b", "(x)'y'"),
+    *("https://example.com", "https://Example.COM:8080/a/b?c=d#e", "http://a.b/x'y(z)"),
+    *("https://ex.com?q", "https://a-b.c/%7Euser/%e2%80%99", "https://a.b:99"),
+    *("https://x.y:/p", "https://exa_mple.com/", "https://例え.jp/", "HTTPS://EXAMPLE.COM"),
+    *("//example.com/x", "mailto:a@b.c", "../a b.md", "100%.md", "%zz", "javascript:x()"),
+    *("https://user@host/x", "https://example.com./", "https://[::1]/x", "C:\\x", " x"),
+    *("https://x.y#frag%2", "https:x", "a:b", "https://café.fr", "https://x.y/é"),
+    "https://" + "a" * 64 + ".com",
+    "https://" + ".".join(["a" * 60] * 5),
+]
+
+
+@pytest.mark.parametrize("destination", _DESTINATIONS)
+def test_link_destinations_are_normalized_as_markdown_it_does(destination: str) -> None:
+    from markdown_it.common.normalize_url import normalizeLink
+
+    assert parser().normalizeLink(destination) == normalizeLink(destination)
+
+
+def test_destinations_normalization_would_keep_are_not_parsed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from markdown_it import MarkdownIt
+
+    asked: list[str] = []
+    monkeypatch.setattr(MarkdownIt, "normalizeLink", lambda self, url: asked.append(url) or url)
+    kept = ["/til/a.md#x", "https://github.com/a/b?tab=1#L2", "../x%20y.md", "#top"]
+    assert [parser().normalizeLink(url) for url in kept] == kept
+    assert parser().normalizeLink("https://例え.jp/") == "https://例え.jp/"
+    assert asked == ["https://例え.jp/"]

@@ -22,6 +22,17 @@ _INLINE_CORE_RULES = {"inline": inline, "text_join": text_join}
 # strikethrough, emphasis, link, image, footnote, autolink, inline HTML, entity): text
 # without one parses to a single text token, its content as written.
 _INLINE_MARKUP = re.compile(r"[\n\\`~*_\[<&]")
+# A link destination markdown-it's ``normalizeLink`` returns as it is: characters
+# ``mdurl.encode`` keeps (or escapes already made), and either no scheme and no "//" (a path,
+# query or fragment: ``mdurl`` parses no host) or an http(s) scheme with an ASCII host name
+# of at most 255 characters in labels of at most 63, and a port of digits (``mdurl`` parses
+# and formats them back as written, and punycode keeps ASCII labels).
+_UNCHANGED_DESTINATION = re.compile(
+    r"(?:(?![A-Za-z0-9.+-]+:|//)"
+    r"|https?://(?=[A-Za-z0-9.-]{1,255}(?:[:/?#]|\Z))[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*"
+    r"(?::[0-9]+)?(?=[/?#]|\Z))"
+    r"(?:[A-Za-z0-9;/?:@&=+$,\-_.!~*'()#]|%[0-9A-Fa-f]{2})*"
+)
 
 
 @cache
@@ -32,12 +43,19 @@ def parser() -> MarkdownIt:
     ``footnote_tail`` is disabled so ``footnote_reference_open`` tokens stay where they were
     written, with their line maps: checks need the definition lines; nothing renders HTML.
     """
-    md = MarkdownIt("commonmark", {"html": True})
+    md = _Parser("commonmark", {"html": True})
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin).use(footnote_plugin)
     md.disable(["footnote_tail", *_INLINE_CORE_RULES])
     _guard_bracket_rules(md)
     return md
+
+
+class _Parser(MarkdownIt):
+    def normalizeLink(self, url: str) -> str:
+        """markdown-it's, which parses, formats and encodes every link destination (a sixth
+        of the links family's time), skipped where it changes nothing."""
+        return url if _UNCHANGED_DESTINATION.fullmatch(url) else super().normalizeLink(url)
 
 
 def parse_inline(token: Token, env: EnvType) -> None:
