@@ -127,6 +127,7 @@ def test_every_word_of_the_large_list_is_looked_up_at_its_position() -> None:
     listed = set(unpacked)
     asked = {neighbour for word in unpacked[::4001] for neighbour in edits1(word)}
     assert {word for word in asked if words.position(word) is not None} == asked & listed
+    assert words.among(asked) == asked & listed
 
 
 def test_a_list_packed_unindexed_is_read_by_position_only() -> None:

@@ -234,8 +234,7 @@ class FrequencyList:
         """The ``words`` on the list."""
         if self._table is None and self._searches_left > 0:
             self._searches_left -= len(words)
-            position = self._index.words.position
-            return {word for word in words if position(word) is not None}
+            return self._index.words.among(words)
         return self.table().keys() & set(words)
 
     def table(self) -> dict[str, float]:

@@ -62,6 +62,17 @@ class PackedWords(NamedTuple):
             slot = (slot + 1) & mask
         return None
 
+    def among(self, words: Iterable[str]) -> set[str]:
+        """The ``words`` on the list. Most words asked are not, and most of those have a free
+        slot where their search starts: that slot is read here, without calling ``position``."""
+        position, slots = self.position, self.slots
+        mask = len(slots) - 1
+        return {
+            word
+            for word in words
+            if slots[crc32(word.encode()) & mask] and position(word) is not None
+        }
+
     def unpacked(self) -> list[str]:
         """Every word, in order."""
         return self.text.decode().split("\n")[:-1]
@@ -104,7 +115,9 @@ class SearchedWords:
     def among(self, words: Iterable[str]) -> set[str]:
         """The ``words`` on the list."""
         if self._set is None and self._searches_left > 0:
-            return {word for word in words if word in self}
+            words = list(words)
+            self._searches_left -= len(words)
+            return self._words.among(words)
         return set(self.as_set().intersection(words))
 
     def as_set(self) -> frozenset[str]:
