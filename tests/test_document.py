@@ -144,3 +144,82 @@ def test_destinations_normalization_would_keep_are_not_parsed(
     assert [parser().normalizeLink(url) for url in kept] == kept
     assert parser().normalizeLink("https://例え.jp/") == "https://例え.jp/"
     assert asked == ["https://例え.jp/"]
+
+
+def _targets_from_children(doc: Document, token: Token) -> list[tuple[str, bool]]:
+    return [
+        (str(child.attrs["href"]), False)
+        if child.type == "link_open"
+        else (str(child.attrs["src"]), True)
+        for child in doc.children(token)
+        if child.type in ("link_open", "image")
+    ]
+
+
+def _targets_agree(text: str) -> bool:
+    doc = Document.from_text(text)
+    inline = [token for token in doc.tokens if token.type == "inline"]
+    return all(doc.link_targets(token) == _targets_from_children(doc, token) for token in inline)
+
+
+@pytest.mark.parametrize("path", _REAL, ids=lambda path: path.name)
+def test_link_targets_read_from_plain_text_equal_those_parsed(path: Path) -> None:
+    assert _targets_agree(path.read_text(encoding="utf-8", errors="replace"))
+
+
+def test_link_targets_agree_with_the_parse_on_random_text() -> None:
+    import random
+
+    rng = random.Random(9)
+
+    def pick(usual: list[str], rare: list[str]) -> str:
+        return rng.choice(rare if rng.random() < 0.1 else usual)
+
+    words = (
+        ["a", "*b*", "é", "", "_c_", "!", "(", ")", "~~d~~", "\n"],
+        ["`", "\\", "<i>", "&amp;"],
+    )
+    labels = ([""], ["^", "[", "]", "`"])
+    destinations = (["x.md", "https://e.com/a", "%2", "ü", "", "#f", "x.md#a"], ["javascript:x"])
+    destinations[1].extend(["DATA:y", "a(b)", "a(b", "<c d>", "x.md 't'", "[^1]", "\\)", "&amp;"])
+
+    def link() -> str:
+        label = pick(*labels) + pick(*words) + pick(*words)
+        label = "^1" if rng.random() < 0.03 else label  # a footnote reference, when defined
+        return f"{pick(['', '!'], ['^'])}[{label}]({pick(*destinations)})"
+
+    def text() -> str:
+        parts = [part for _ in range(3) for part in (pick(*words), link())]
+        return " ".join(parts) + "\n\n[^1]: A footnote.\n"
+
+    texts = [text() for _ in range(4000)]
+    assert [text for text in texts if not _targets_agree(text)] == []
+
+
+@pytest.mark.parametrize(
+    ("content", "plain"),
+    [
+        (
+            "See [a *b*](x.md) and ![c](https://e.com/i.png).",
+            [("x.md", False), ("https://e.com/i.png", True)],
+        ),
+        ("[é](ü.md#ß) and [](<>)", None),  # "<": an autolink or HTML could hide a bracket
+        ("[a](x.md) [b]", None),  # a bracket that is not a plain link: a reference?
+        ("[a](x.md 'title')", None),
+        ("[a](x(1).md)", None),
+        ("[a](x.md) `[b](y.md)`", None),
+        ("[a](x.md) \\[b](y.md)", None),
+        ("[a](x&amp;y.md)", None),
+        ("[^1](x.md)", [("x.md", False)]),
+        ("^[note](x.md)", None),
+        ("[a](javascript:alert(1))", None),
+        ("[a](JavaScript:x)", None),
+        ("[a](ü.md)", [("%C3%BC.md", False)]),
+    ],
+)
+def test_only_text_whose_brackets_are_plain_links_skips_the_parse(
+    content: str, plain: list[tuple[str, bool]] | None
+) -> None:
+    from tillint.markdown import plain_links
+
+    assert plain_links(content) == plain

@@ -245,6 +245,22 @@ class Document:
             self._inline_parsed.add(id(token))
         return token.children or []
 
+    def link_targets(self, token: Token) -> list[tuple[str, bool]]:
+        """(href, is an image) of each link and image of an ``inline`` token, in order; read
+        from its text, without parsing its children, when the text allows it."""
+        from tillint.markdown import plain_links
+
+        plain = plain_links(token.content)
+        if plain is not None:
+            return plain
+        return [
+            (str(child.attrs.get("href", "")), False)
+            if child.type == "link_open"
+            else (str(child.attrs.get("src", "")), True)
+            for child in self.children(token)
+            if child.type in ("link_open", "image")
+        ]
+
     @cached_property
     def inline_tokens(self) -> list[Token]:
         """The inline tokens that have line maps (paragraphs, headings, table cells), in order:

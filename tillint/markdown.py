@@ -35,6 +35,15 @@ _UNCHANGED_DESTINATION = re.compile(
 )
 
 
+# Inline text whose only brackets are those of plain links and images: `[text](destination)`
+# with a destination of printable non-space characters and no parenthesis, and nothing that
+# can start a construct that hides a bracket or changes a destination (an escape, code, HTML
+# or an autolink, an entity, an inline footnote ``^[...]``). Its links are found by one search
+# instead of a parse. (``[^1](x)`` is a link: the link rule runs before the footnote ones.)
+_PLAIN_LINK = re.compile(r"(!?)\[[^\[\]]*\]\(([^\x00-\x20()<>\x7f]*)\)")
+_HIDES_OR_CHANGES_A_LINK = re.compile(r"[\\`<&]|\^\[")
+
+
 @cache
 def parser() -> MarkdownIt:
     """GitHub-flavoured CommonMark with front matter and footnotes, block structure only:
@@ -67,6 +76,21 @@ def parse_inline(token: Token, env: EnvType) -> None:
     state = StateCore(token.content, parser(), env, [token])
     for rule in _INLINE_CORE_RULES.values():
         rule(state)
+
+
+def plain_links(content: str) -> list[tuple[str, bool]] | None:
+    """(href, is an image) of each link of an inline token's ``content``, as its parse would
+    give them, when every bracket in it is one of a plain link (see ``_PLAIN_LINK``); else None.
+    """
+    if _HIDES_OR_CHANGES_A_LINK.search(content):
+        return None
+    found = _PLAIN_LINK.findall(content)
+    if not len(found) == content.count("[") == content.count("]"):
+        return None
+    md = parser()
+    links = [(md.normalizeLink(destination), bang == "!") for bang, destination in found]
+    # markdown-it makes no link of a destination it does not validate (``javascript:``...).
+    return links if all(md.validateLink(href) for href, _ in links) else None
 
 
 InlineRule = Callable[[StateInline, bool], bool]

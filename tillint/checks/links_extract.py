@@ -205,13 +205,7 @@ def _link_tokens(doc: Document, inline: Token) -> list[tuple[str, str]]:
     # linkify) is written with a "]" or a "<": most text has neither, and no child is looked at.
     if "]" not in inline.content and "<" not in inline.content:
         return []
-    wanted = []
-    for child in doc.children(inline):
-        if child.type == "link_open":
-            wanted.append((str(child.attrs.get("href", "")), "link"))
-        elif child.type == "image":
-            wanted.append((str(child.attrs.get("src", "")), "image"))
-    return wanted
+    return [(href, "image" if image else "link") for href, image in doc.link_targets(inline)]
 
 
 def _markdown_links(
