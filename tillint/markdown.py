@@ -61,6 +61,8 @@ def parser() -> MarkdownIt:
 
 
 class _Parser(MarkdownIt):
+    """markdown-it, normalizing link destinations only where that changes them."""
+
     def normalizeLink(self, url: str) -> str:
         """markdown-it's, which parses, formats and encodes every link destination (a sixth
         of the links family's time), skipped where it changes nothing."""

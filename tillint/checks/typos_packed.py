@@ -7,8 +7,8 @@ unknown word). Loading such a list as a set or dict creates every word as a Pyth
 more than the lookups of a whole corpus cost. Packed into one UTF-8 ``bytes`` object with an
 array of offsets and a hash table of positions (``PackedWords``), a list loads in about a
 millisecond (``tillint.derived`` keeps it between runs) and answers in about a microsecond.
-A process that asks more questions than that pays for builds the set or dict once its
-lookups have cost about as much (``search_budget``).
+A process that asks many more questions builds the set or dict once its lookups have cost
+about as much as that (``search_budget``).
 """
 
 from __future__ import annotations
